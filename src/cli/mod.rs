@@ -1,0 +1,50 @@
+//! The command line: clap definitions, one module per subcommand. Each turns flags into
+//! library calls and results into text or JSON; none holds logic the library lacks.
+
+mod digest;
+pub mod output;
+mod registry_args;
+mod tree;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use registry_args::RegistryArgs;
+
+/// Exit codes: 0 pass, 1 denied or violations found, 2 usage or operational error.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_DENIED: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sigil",
+    version,
+    about = "Sign, attest, pin and enforce container images",
+    long_about = "sigil signs image digests (cosign-compatible), finds what is attached to them \
+(OCI 1.1 referrers and cosign's legacy tags) and works on registries or on OCI image layouts \
+on disk (oci:PATH[:tag|@digest]).\n\nExit codes: 0 success, 1 denied, 2 usage or operational error.",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the digest of an image's manifest (like `crane digest`)
+    Digest(digest::DigestArgs),
+    /// Show an image, its platform manifests and everything attached to it
+    Tree(tree::TreeArgs),
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let code = match cli.command {
+        Command::Digest(a) => digest::run(a).await?,
+        Command::Tree(a) => tree::run(a).await?,
+    };
+    Ok(ExitCode::from(code))
+}

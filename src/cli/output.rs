@@ -1,0 +1,97 @@
+//! Rendering for people and machines: the `--output` switch, colours (off under `NO_COLOR`
+//! or when not a terminal, via anstream), and a box-drawing tree printer.
+
+use std::io::Write;
+
+use anstyle::{AnsiColor, Style};
+
+/// `--output text|json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+pub const BOLD: Style = Style::new().bold();
+pub const DIM: Style = Style::new().dimmed();
+pub const GREEN: Style = AnsiColor::Green.on_default();
+pub const RED: Style = AnsiColor::Red.on_default().bold();
+pub const YELLOW: Style = AnsiColor::Yellow.on_default();
+pub const CYAN: Style = AnsiColor::Cyan.on_default();
+
+/// Wraps text in a style.
+pub fn paint(style: Style, text: impl std::fmt::Display) -> String {
+    format!("{style}{text}{style:#}")
+}
+
+/// A node of a printed tree.
+#[derive(Debug, Default)]
+pub struct Node {
+    pub label: String,
+    pub children: Vec<Node>,
+}
+
+impl Node {
+    pub fn new(label: impl Into<String>) -> Node {
+        Node {
+            label: label.into(),
+            children: Vec::new(),
+        }
+    }
+
+    pub fn child(mut self, c: Node) -> Node {
+        self.children.push(c);
+        self
+    }
+
+    /// Renders with `├──` / `└──` connectors.
+    pub fn render(&self) -> String {
+        let mut out = format!("{}\n", self.label);
+        render_children(&self.children, "", &mut out);
+        out
+    }
+}
+
+fn render_children(children: &[Node], prefix: &str, out: &mut String) {
+    for (i, c) in children.iter().enumerate() {
+        let last = i + 1 == children.len();
+        out.push_str(prefix);
+        out.push_str(if last { "└── " } else { "├── " });
+        out.push_str(&c.label);
+        out.push('\n');
+        let next = format!("{prefix}{}", if last { "    " } else { "│   " });
+        render_children(&c.children, &next, out);
+    }
+}
+
+/// Writes to stdout through anstream (strips colour when it should); a closed pipe is not
+/// an error.
+pub fn print(text: &str) -> std::io::Result<()> {
+    let mut out = anstream::stdout();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r,
+    }
+}
+
+/// Pretty JSON plus a newline, to stdout.
+pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    let mut s = serde_json::to_string_pretty(value)?;
+    s.push('\n');
+    print(&s)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_nested_trees() {
+        let t = Node::new("root")
+            .child(Node::new("a").child(Node::new("a1")))
+            .child(Node::new("b"));
+        assert_eq!(t.render(), "root\n├── a\n│   └── a1\n└── b\n");
+    }
+}

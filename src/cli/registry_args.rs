@@ -1,0 +1,84 @@
+//! Registry connection flags shared by every subcommand that reads or writes images. Names
+//! follow cosign's where they overlap.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Args;
+
+use crate::registry::{ClientOptions, Limits, RegistryClient};
+
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Registry")]
+pub struct RegistryArgs {
+    /// Allow plain HTTP to registries (tried when HTTPS cannot connect)
+    #[arg(long, global = true)]
+    pub allow_http_registry: bool,
+
+    /// Accept registry TLS certificates that do not validate (self-signed)
+    #[arg(long, global = true)]
+    pub allow_insecure_registry: bool,
+
+    /// Extra CA certificate(s) (PEM) to trust for registries; repeatable
+    #[arg(long, value_name = "FILE", global = true)]
+    pub registry_cacert: Vec<PathBuf>,
+
+    /// Registry user name (overrides the Docker config)
+    #[arg(long, env = "SIGIL_REGISTRY_USERNAME", global = true)]
+    pub registry_username: Option<String>,
+
+    /// Registry password or token (overrides the Docker config)
+    #[arg(
+        long,
+        env = "SIGIL_REGISTRY_PASSWORD",
+        hide_env_values = true,
+        global = true
+    )]
+    pub registry_password: Option<String>,
+
+    /// Largest manifest, index or referrers list read, in bytes
+    #[arg(long, value_name = "BYTES", default_value_t = 4 * 1024 * 1024, global = true)]
+    pub max_manifest_size: u64,
+
+    /// Largest blob (config, signature, attestation) read into memory, in bytes
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024, global = true)]
+    pub max_blob_size: u64,
+
+    /// Most referrers read for one image
+    #[arg(long, value_name = "N", default_value_t = 1000, global = true)]
+    pub max_referrers: usize,
+
+    /// Deadline for each registry request, body included, in seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, global = true)]
+    pub registry_timeout: u64,
+
+    /// Retries on 429/5xx and connection failures
+    #[arg(long, value_name = "N", default_value_t = 3, global = true)]
+    pub registry_retries: u32,
+}
+
+impl RegistryArgs {
+    pub fn client_options(&self) -> ClientOptions {
+        ClientOptions {
+            allow_http: self.allow_http_registry,
+            allow_insecure_tls: self.allow_insecure_registry,
+            ca_files: self.registry_cacert.clone(),
+            username: self.registry_username.clone(),
+            password: self.registry_password.clone(),
+            limits: Limits {
+                manifest_bytes: self.max_manifest_size,
+                blob_bytes: self.max_blob_size,
+                referrers: self.max_referrers,
+                ..Limits::default()
+            },
+            request_timeout: Duration::from_secs(self.registry_timeout.max(1)),
+            max_retries: self.registry_retries,
+            ..ClientOptions::default()
+        }
+    }
+
+    pub fn client(&self) -> anyhow::Result<Arc<RegistryClient>> {
+        Ok(RegistryClient::new(self.client_options())?)
+    }
+}

@@ -1,0 +1,13 @@
+//! sigil: one binary that signs, attests, pins and enforces container images.
+//!
+//! The library is organised by job: [`oci`] is the data model (digests, references,
+//! manifests, the on-disk layout), [`registry`] talks to registries without trusting them,
+//! [`store`] puts registries and layouts behind one interface, [`discover`] finds what is
+//! attached to an image, and [`cli`] turns flags into calls and results into output.
+
+pub mod cli;
+pub mod discover;
+pub mod oci;
+pub mod registry;
+pub mod store;
+pub mod util;

@@ -1,0 +1,633 @@
+//! The HTTP layer of the registry client: scheme choice, authentication, retries with
+//! backoff, bounded concurrency, and reading bodies no larger than a cap.
+//!
+//! Everything above this module speaks in registry operations; everything here is about
+//! getting one request answered safely.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use base64::Engine as _;
+use reqwest::header::{AUTHORIZATION, HeaderMap, RETRY_AFTER, WWW_AUTHENTICATE};
+use reqwest::{Method, StatusCode, Url};
+use tokio::sync::Semaphore;
+
+use super::auth::{self, AuthCache, Challenge, Scope, TokenResponse};
+use super::credentials::{Credential, CredentialStore};
+use super::error::{RegistryError, Result};
+use super::options::ClientOptions;
+
+/// One request, re-buildable for retries.
+#[derive(Debug, Clone)]
+pub(crate) struct Request {
+    pub method: Method,
+    pub target: Target,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Option<bytes::Bytes>,
+}
+
+/// Where a request goes: a path under the registry's base URL, or a URL the registry gave us
+/// (upload locations, pagination links).
+#[derive(Debug, Clone)]
+pub(crate) enum Target {
+    Path(String),
+    Absolute(Url),
+}
+
+impl Request {
+    pub fn new(method: Method, path: String) -> Request {
+        Request {
+            method,
+            target: Target::Path(path),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Request {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    pub fn body(mut self, body: impl Into<bytes::Bytes>) -> Request {
+        self.body = Some(body.into());
+        self
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scheme {
+    Https,
+    /// HTTPS is being tried; if it cannot connect and plain HTTP is allowed, fall back.
+    HttpsThenHttp,
+    Http,
+}
+
+/// The HTTP machinery shared by every registry operation of one client.
+pub(crate) struct Transport {
+    http: reqwest::Client,
+    pub(crate) opts: ClientOptions,
+    creds: CredentialStore,
+    cred_cache: tokio::sync::Mutex<HashMap<String, Option<Credential>>>,
+    auth: AuthCache,
+    schemes: Mutex<HashMap<String, Scheme>>,
+    permits: Semaphore,
+}
+
+impl Transport {
+    pub fn new(opts: ClientOptions, creds: CredentialStore) -> Result<Transport> {
+        let mut builder = reqwest::Client::builder()
+            .user_agent(opts.user_agent.clone())
+            .timeout(opts.request_timeout)
+            .connect_timeout(opts.connect_timeout)
+            .pool_max_idle_per_host(opts.max_concurrency.max(1))
+            .redirect(reqwest::redirect::Policy::limited(10));
+        for path in &opts.ca_files {
+            let pem = std::fs::read(path).map_err(|e| {
+                RegistryError::Tls(format!("cannot read CA file {}: {e}", path.display()))
+            })?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+                RegistryError::Tls(format!(
+                    "CA file {} is not PEM certificates: {e}",
+                    path.display()
+                ))
+            })?;
+            if certs.is_empty() {
+                return Err(RegistryError::Tls(format!(
+                    "CA file {} holds no certificates",
+                    path.display()
+                )));
+            }
+            for c in certs {
+                builder = builder.add_root_certificate(c);
+            }
+        }
+        if opts.allow_insecure_tls {
+            builder = builder.tls_danger_accept_invalid_certs(true);
+        }
+        let http = builder
+            .build()
+            .map_err(|e| RegistryError::Tls(format!("cannot build HTTP client: {e}")))?;
+        Ok(Transport {
+            http,
+            permits: Semaphore::new(opts.max_concurrency.max(1)),
+            opts,
+            creds,
+            cred_cache: tokio::sync::Mutex::new(HashMap::new()),
+            auth: AuthCache::default(),
+            schemes: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn scheme(&self, host: &str) -> Scheme {
+        let known = self.schemes.lock().ok().and_then(|m| m.get(host).copied());
+        known.unwrap_or(if self.opts.allow_http {
+            Scheme::HttpsThenHttp
+        } else {
+            Scheme::Https
+        })
+    }
+
+    fn set_scheme(&self, host: &str, s: Scheme) {
+        if let Ok(mut m) = self.schemes.lock() {
+            m.insert(host.to_string(), s);
+        }
+    }
+
+    /// The base URL (`https://host`) currently used for a registry host.
+    pub fn base_url(&self, host: &str) -> String {
+        match self.scheme(host) {
+            Scheme::Http => format!("http://{host}"),
+            _ => format!("https://{host}"),
+        }
+    }
+
+    fn url_for(&self, host: &str, target: &Target) -> Result<Url> {
+        match target {
+            Target::Absolute(u) => Ok(u.clone()),
+            Target::Path(p) => {
+                let s = format!("{}{p}", self.base_url(host));
+                Url::parse(&s).map_err(|e| RegistryError::InvalidResponse {
+                    url: s.clone(),
+                    what: "URL".into(),
+                    detail: e.to_string(),
+                })
+            }
+        }
+    }
+
+    async fn credential(&self, registry: &str) -> Result<Option<Credential>> {
+        let mut cache = self.cred_cache.lock().await;
+        if let Some(c) = cache.get(registry) {
+            return Ok(c.clone());
+        }
+        let c = self.creds.lookup(registry).await?;
+        cache.insert(registry.to_string(), c.clone());
+        Ok(c)
+    }
+
+    /// Sends `req` to registry `host` (API host, e.g. `registry-1.docker.io`) on behalf of
+    /// `registry` (as named in references, for credential look-up) with access `scope`.
+    /// Retries 429/5xx and connection failures; answers 401 challenges once.
+    pub async fn execute(
+        &self,
+        registry: &str,
+        host: &str,
+        scope: &Scope,
+        req: &Request,
+    ) -> Result<reqwest::Response> {
+        // Knowing how a host challenges lets us fetch a token before the first request for a
+        // new repository, saving the 401 round trip.
+        let mut authz = self.auth.header(host, scope);
+        if authz.is_none()
+            && let Some(ch) = self.auth.challenge(host)
+        {
+            authz = self.authorize(registry, host, scope, &ch).await?;
+        }
+        let resp = self.send_with_retries(host, req, authz.as_deref()).await?;
+        if resp.status() != StatusCode::UNAUTHORIZED {
+            return Ok(resp);
+        }
+        let url = resp.url().to_string();
+        let challenge = resp
+            .headers()
+            .get(WWW_AUTHENTICATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(auth::parse_challenge)
+            .ok_or_else(|| RegistryError::Denied {
+                url: url.clone(),
+                status: 401,
+                detail: ": no usable WWW-Authenticate challenge".into(),
+            })?;
+        self.auth.forget(host, scope);
+        self.auth.remember_challenge(host, challenge.clone());
+        let Some(authz) = self.authorize(registry, host, scope, &challenge).await? else {
+            return Err(RegistryError::Denied {
+                url,
+                status: 401,
+                detail: format!(": {registry} wants credentials and none are configured"),
+            });
+        };
+        let resp = self.send_with_retries(host, req, Some(&authz)).await?;
+        if resp.status() == StatusCode::UNAUTHORIZED {
+            self.auth.forget(host, scope);
+            let detail = error_detail(resp).await;
+            return Err(RegistryError::Denied {
+                url,
+                status: 401,
+                detail,
+            });
+        }
+        Ok(resp)
+    }
+
+    /// Turns a challenge into an Authorization header (fetching a token if needed).
+    async fn authorize(
+        &self,
+        registry: &str,
+        host: &str,
+        scope: &Scope,
+        challenge: &Challenge,
+    ) -> Result<Option<String>> {
+        let cred = self.credential(registry).await?;
+        let header = match challenge {
+            Challenge::Basic => {
+                let Some(Credential::Basic { username, password }) = cred else {
+                    return Ok(None);
+                };
+                if self.scheme(host) == Scheme::Http && !self.opts.allow_http {
+                    return Ok(None);
+                }
+                let enc = base64::engine::general_purpose::STANDARD
+                    .encode(format!("{username}:{password}"));
+                let h = format!("Basic {enc}");
+                self.auth.store(host, scope, h.clone(), None);
+                h
+            }
+            Challenge::Bearer { realm, service } => {
+                let (token, lifetime) = self
+                    .fetch_token(registry, host, scope, realm, service.as_deref(), cred)
+                    .await?;
+                let h = format!("Bearer {token}");
+                self.auth.store(host, scope, h.clone(), Some(lifetime));
+                h
+            }
+        };
+        Ok(Some(header))
+    }
+
+    async fn fetch_token(
+        &self,
+        registry: &str,
+        host: &str,
+        scope: &Scope,
+        realm: &str,
+        service: Option<&str>,
+        cred: Option<Credential>,
+    ) -> Result<(String, Duration)> {
+        let auth_err = |detail: String| RegistryError::Auth {
+            registry: registry.to_string(),
+            detail,
+        };
+        let mut url =
+            Url::parse(realm).map_err(|e| auth_err(format!("token realm {realm:?}: {e}")))?;
+        if url.scheme() == "http" && !self.opts.allow_http {
+            return Err(RegistryError::PlainHttpRefused {
+                url: realm.to_string(),
+                registry: registry.to_string(),
+            });
+        }
+        let cred = cred.filter(|_| auth::may_send_credentials(host, &url, self.opts.allow_http));
+        let builder = match &cred {
+            Some(Credential::IdentityToken(refresh)) => {
+                let mut form = vec![
+                    ("grant_type", "refresh_token".to_string()),
+                    ("refresh_token", refresh.clone()),
+                    ("client_id", "sigil".to_string()),
+                    ("scope", scope.0.clone()),
+                ];
+                if let Some(s) = service {
+                    form.push(("service", s.to_string()));
+                }
+                let body = form
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", urlencode(v)))
+                    .collect::<Vec<_>>()
+                    .join("&");
+                self.http
+                    .post(url.clone())
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .body(body)
+            }
+            other => {
+                {
+                    let mut q = url.query_pairs_mut();
+                    if let Some(s) = service {
+                        q.append_pair("service", s);
+                    }
+                    q.append_pair("scope", &scope.0);
+                }
+                let b = self.http.get(url.clone());
+                match other {
+                    Some(Credential::Basic { username, password }) => {
+                        b.basic_auth(username, Some(password))
+                    }
+                    _ => b,
+                }
+            }
+        };
+        let _permit = self.permits.acquire().await;
+        let resp = builder
+            .send()
+            .await
+            .map_err(|e| transport_error(&url, e, &self.opts))?;
+        if !resp.status().is_success() {
+            let status = resp.status().as_u16();
+            let detail = error_detail(resp).await;
+            return Err(auth_err(format!(
+                "token endpoint answered {status}{detail}"
+            )));
+        }
+        let body = read_bounded(resp, self.opts.limits.token_bytes, "token response").await?;
+        let tr: TokenResponse = serde_json::from_slice(&body)
+            .map_err(|e| auth_err(format!("token response is not JSON: {e}")))?;
+        let token = tr
+            .bearer()
+            .ok_or_else(|| auth_err("token response has no token".into()))?;
+        Ok((token.to_string(), tr.lifetime()))
+    }
+
+    async fn send_with_retries(
+        &self,
+        host: &str,
+        req: &Request,
+        authz: Option<&str>,
+    ) -> Result<reqwest::Response> {
+        let mut attempt: u32 = 0;
+        let mut backoff = self.opts.initial_backoff;
+        loop {
+            let url = self.url_for(host, &req.target)?;
+            let same_host = url.host_str().is_some_and(|h| {
+                let hp = match url.port() {
+                    Some(p) => format!("{h}:{p}"),
+                    None => h.to_string(),
+                };
+                hp == host || h == host
+            });
+            let mut b = self.http.request(req.method.clone(), url.clone());
+            for (k, v) in &req.headers {
+                b = b.header(*k, v);
+            }
+            if let (Some(a), true) = (authz, same_host) {
+                b = b.header(AUTHORIZATION, a);
+            }
+            if let Some(body) = &req.body {
+                b = b.body(body.clone());
+            }
+            let result = {
+                let _permit = self.permits.acquire().await;
+                b.send().await
+            };
+            attempt += 1;
+            match result {
+                Err(e) => {
+                    if self.scheme(host) == Scheme::HttpsThenHttp
+                        && matches!(req.target, Target::Path(_))
+                        && !e.is_timeout()
+                    {
+                        self.set_scheme(host, Scheme::Http);
+                        continue;
+                    }
+                    if e.is_redirect() {
+                        return Err(RegistryError::Redirects {
+                            url: url.to_string(),
+                        });
+                    }
+                    if (e.is_connect() || e.is_request())
+                        && !e.is_timeout()
+                        && attempt <= self.opts.max_retries
+                    {
+                        tokio::time::sleep(backoff).await;
+                        backoff *= 2;
+                        continue;
+                    }
+                    return Err(transport_error(&url, e, &self.opts));
+                }
+                Ok(resp) => {
+                    if self.scheme(host) == Scheme::HttpsThenHttp && url.scheme() == "https" {
+                        self.set_scheme(host, Scheme::Https);
+                    }
+                    let status = resp.status();
+                    let retryable = status == StatusCode::TOO_MANY_REQUESTS
+                        || matches!(status.as_u16(), 500 | 502 | 503 | 504);
+                    if !retryable {
+                        return Ok(resp);
+                    }
+                    if attempt > self.opts.max_retries {
+                        return Err(RegistryError::RetriesExhausted {
+                            url: url.to_string(),
+                            status: status.as_u16(),
+                            attempts: attempt,
+                        });
+                    }
+                    let wait = match retry_after(resp.headers()) {
+                        Some(asked) if asked > self.opts.max_retry_after => {
+                            return Err(RegistryError::RetryAfterTooLong {
+                                url: url.to_string(),
+                                asked_secs: asked.as_secs(),
+                                max_secs: self.opts.max_retry_after.as_secs(),
+                            });
+                        }
+                        Some(asked) => asked,
+                        None => backoff,
+                    };
+                    drop(resp);
+                    tokio::time::sleep(wait).await;
+                    backoff *= 2;
+                }
+            }
+        }
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Seconds, or an HTTP date, in `Retry-After`.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let v = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate_parse(v)?;
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or_default(),
+    )
+}
+
+/// Parses the IMF-fixdate form `Sun, 06 Nov 1994 08:49:37 GMT`.
+fn httpdate_parse(s: &str) -> Option<std::time::SystemTime> {
+    let parts: Vec<&str> = s.split_whitespace().collect();
+    if parts.len() != 6 || parts[5] != "GMT" {
+        return None;
+    }
+    let day: u64 = parts[1].parse().ok()?;
+    let month = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+    .iter()
+    .position(|m| *m == parts[2])? as u64
+        + 1;
+    let year: i64 = parts[3].parse().ok()?;
+    let hms: Vec<u64> = parts[4].split(':').filter_map(|x| x.parse().ok()).collect();
+    if hms.len() != 3 {
+        return None;
+    }
+    let days = crate::util::time::days_from_civil(year, month as u32, day as u32);
+    let secs = days * 86400 + (hms[0] * 3600 + hms[1] * 60 + hms[2]) as i64;
+    u64::try_from(secs)
+        .ok()
+        .map(|s| std::time::UNIX_EPOCH + Duration::from_secs(s))
+}
+
+pub(crate) fn transport_error(url: &Url, e: reqwest::Error, opts: &ClientOptions) -> RegistryError {
+    if e.is_timeout() {
+        return RegistryError::Timeout {
+            url: url.to_string(),
+            secs: opts.request_timeout.as_secs(),
+        };
+    }
+    if e.is_redirect() {
+        return RegistryError::Redirects {
+            url: url.to_string(),
+        };
+    }
+    let mut detail = e.to_string();
+    let mut src = std::error::Error::source(&e);
+    while let Some(s) = src {
+        detail.push_str(": ");
+        detail.push_str(&s.to_string());
+        src = s.source();
+    }
+    if url.scheme() == "https" && !opts.allow_http && detail.contains("InvalidContentType") {
+        detail.push_str(" (is this a plain-HTTP registry? pass --allow-http-registry)");
+    }
+    RegistryError::Transport {
+        url: url.to_string(),
+        detail,
+    }
+}
+
+/// Reads an error body (bounded) and renders the OCI error JSON's codes and messages.
+pub(crate) async fn error_detail(resp: reqwest::Response) -> String {
+    let Ok(body) = read_bounded(resp, 16 * 1024, "error body").await else {
+        return String::new();
+    };
+    #[derive(serde::Deserialize)]
+    struct Errs {
+        errors: Vec<Err>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Err {
+        #[serde(default)]
+        code: String,
+        #[serde(default)]
+        message: String,
+    }
+    if let Ok(e) = serde_json::from_slice::<Errs>(&body) {
+        let parts: Vec<String> = e
+            .errors
+            .iter()
+            .map(|e| format!("{} {}", e.code, e.message).trim().to_string())
+            .collect();
+        if !parts.is_empty() {
+            return format!(": {}", parts.join("; "));
+        }
+    }
+    let text: String = String::from_utf8_lossy(&body).chars().take(200).collect();
+    let text = text.trim();
+    if text.is_empty() {
+        String::new()
+    } else {
+        format!(": {text}")
+    }
+}
+
+/// Reads a body of at most `limit` bytes. A declared length over the limit is refused before
+/// reading; an actual body over it is cut off at limit + 1 bytes; a body shorter or longer
+/// than its declared length is an error.
+pub(crate) async fn read_bounded(
+    mut resp: reqwest::Response,
+    limit: u64,
+    what: &str,
+) -> Result<Vec<u8>> {
+    let url = resp.url().to_string();
+    let declared = resp.content_length();
+    if let Some(len) = declared
+        && len > limit
+    {
+        return Err(RegistryError::DeclaredTooLarge {
+            url,
+            what: what.to_string(),
+            declared: len,
+            limit,
+        });
+    }
+    let mut buf = Vec::with_capacity(declared.unwrap_or(0).min(limit).min(1 << 20) as usize);
+    loop {
+        let chunk = match resp.chunk().await {
+            Ok(Some(c)) => c,
+            Ok(None) => break,
+            Err(e) if e.is_timeout() => {
+                return Err(RegistryError::Timeout { url, secs: 0 });
+            }
+            Err(e) => {
+                let detail = match declared {
+                    Some(d) => format!(
+                        "body ended early or broke after {} of {d} declared bytes: {e}",
+                        buf.len()
+                    ),
+                    None => format!("body broke after {} bytes: {e}", buf.len()),
+                };
+                return Err(RegistryError::Transport { url, detail });
+            }
+        };
+        if buf.len() as u64 + chunk.len() as u64 > limit {
+            return Err(RegistryError::TooLarge {
+                url,
+                what: what.to_string(),
+                limit,
+            });
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    if let Some(len) = declared
+        && len != buf.len() as u64
+    {
+        return Err(RegistryError::LengthMismatch {
+            url,
+            declared: len,
+            actual: buf.len() as u64,
+        });
+    }
+    Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, "3".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(3)));
+        h.insert(
+            RETRY_AFTER,
+            "Sun, 06 Nov 1994 08:49:37 GMT".parse().unwrap(),
+        );
+        assert_eq!(
+            retry_after(&h),
+            Some(Duration::ZERO),
+            "a date in the past means now"
+        );
+        assert_eq!(
+            httpdate_parse("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(std::time::UNIX_EPOCH + Duration::from_secs(784111777))
+        );
+        h.insert(RETRY_AFTER, "soon".parse().unwrap());
+        assert_eq!(retry_after(&h), None);
+    }
+}

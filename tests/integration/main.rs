@@ -1,0 +1,5 @@
+//! sigil's integration tests: the built binary against real registries (docker-registry,
+//! refreg) and real peer tools (cosign, oras, crane).
+
+mod harness;
+mod interop;
