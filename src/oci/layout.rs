@@ -47,7 +47,7 @@ pub enum LayoutError {
     #[error("{what} not found in layout {path}")]
     NotFound { path: PathBuf, what: String },
     #[error(
-        "layout {path} holds {count} images; name one with oci:PATH:TAG or oci:PATH@DIGEST (tags: {tags})"
+        "layout {path} holds {count} tagged images; name one with oci:PATH:TAG or oci:PATH@DIGEST (tags: {tags})"
     )]
     Ambiguous {
         path: PathBuf,
@@ -237,7 +237,7 @@ impl OciLayout {
             }),
             _ => Err(LayoutError::Ambiguous {
                 path: self.root.clone(),
-                count: tagged.len().max(index.manifests.len()),
+                count: tagged.len(),
                 tags: tagged
                     .iter()
                     .filter_map(|d| d.annotation(REF_NAME))
