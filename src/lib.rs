@@ -9,5 +9,7 @@ pub mod cli;
 pub mod discover;
 pub mod oci;
 pub mod registry;
+pub mod sign;
 pub mod store;
 pub mod util;
+pub mod verify;

@@ -2,9 +2,13 @@
 //! library calls and results into text or JSON; none holds logic the library lacks.
 
 mod digest;
+mod keys;
 pub mod output;
+mod password;
 mod registry_args;
+mod sign;
 mod tree;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -38,6 +42,16 @@ pub enum Command {
     Digest(digest::DigestArgs),
     /// Show an image, its platform manifests and everything attached to it
     Tree(tree::TreeArgs),
+    /// Write a new cosign-format key pair (cosign.key, cosign.pub)
+    GenerateKeyPair(keys::GenerateArgs),
+    /// Print the public key of a private key
+    PublicKey(keys::PublicKeyArgs),
+    /// Convert a plain PKCS#8 / SEC1 EC key into a cosign-format key pair
+    ImportKeyPair(keys::ImportArgs),
+    /// Sign image digests (cosign-compatible; bundle referrer or legacy .sig)
+    Sign(sign::SignArgs),
+    /// Verify image signatures in both cosign formats
+    Verify(verify::VerifyArgs),
 }
 
 /// Runs a parsed command line.
@@ -45,6 +59,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let code = match cli.command {
         Command::Digest(a) => digest::run(a).await?,
         Command::Tree(a) => tree::run(a).await?,
+        Command::GenerateKeyPair(a) => keys::generate(a)?,
+        Command::PublicKey(a) => keys::public_key(a)?,
+        Command::ImportKeyPair(a) => keys::import(a)?,
+        Command::Sign(a) => sign::run(a).await?,
+        Command::Verify(a) => verify::run(a).await?,
     };
     Ok(ExitCode::from(code))
 }

@@ -83,6 +83,14 @@ pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `repo@digest` (or `oci:path@digest`): how an image is named once resolved.
+pub fn pinned(image: &crate::oci::ImageRef, digest: &crate::oci::Digest) -> String {
+    match image {
+        crate::oci::ImageRef::Registry(r) => format!("{}@{digest}", r.repo_only()),
+        crate::oci::ImageRef::Layout(l) => format!("oci:{}@{digest}", l.path.display()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -214,7 +214,7 @@ async fn run_helper(helper: &str, registry: &str, key: &str) -> Result<Option<Cr
         .arg("get")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
         .map_err(|e| fail(format!("cannot run {program}: {e}")))?;
@@ -223,27 +223,50 @@ async fn run_helper(helper: &str, registry: &str, key: &str) -> Result<Option<Cr
         .stdout
         .take()
         .ok_or_else(|| fail("no stdout".into()))?;
+    let mut stderr = child
+        .stderr
+        .take()
+        .ok_or_else(|| fail("no stderr".into()))?;
     let io = async {
         stdin.write_all(key.as_bytes()).await?;
         drop(stdin);
         let mut out = Vec::new();
-        (&mut stdout)
-            .take(HELPER_MAX_OUTPUT)
-            .read_to_end(&mut out)
-            .await?;
+        let mut err = Vec::new();
+        let mut out_reader = (&mut stdout).take(HELPER_MAX_OUTPUT);
+        let mut err_reader = (&mut stderr).take(HELPER_MAX_OUTPUT);
+        let (a, b) = tokio::join!(
+            out_reader.read_to_end(&mut out),
+            err_reader.read_to_end(&mut err)
+        );
+        a?;
+        b?;
         let status = child.wait().await?;
-        Ok::<_, std::io::Error>((status, out))
+        Ok::<_, std::io::Error>((status, out, err))
     };
-    let (status, out) = tokio::time::timeout(HELPER_TIMEOUT, io)
+    let (status, out, err) = tokio::time::timeout(HELPER_TIMEOUT, io)
         .await
         .map_err(|_| fail(format!("no answer within {}s", HELPER_TIMEOUT.as_secs())))?
         .map_err(|e| fail(e.to_string()))?;
     if !status.success() {
-        let msg = String::from_utf8_lossy(&out).to_lowercase();
-        if msg.contains("not found") || out.is_empty() {
+        // The credential-helper protocol's only "no credential" answer; anything else,
+        // including a silent failure, is an error rather than anonymous access.
+        let msg = String::from_utf8_lossy(&out);
+        if msg.trim().to_lowercase().contains("credentials not found") {
             return Ok(None);
         }
-        return Err(fail(format!("exited with {status}")));
+        let said = [msg.trim(), String::from_utf8_lossy(&err).trim()]
+            .into_iter()
+            .find(|s| !s.is_empty())
+            .map(|s| {
+                s.lines()
+                    .next()
+                    .unwrap_or("")
+                    .chars()
+                    .take(200)
+                    .collect::<String>()
+            })
+            .unwrap_or_else(|| "no output".into());
+        return Err(fail(format!("exited with {status}: {said}")));
     }
     let reply: HelperReply =
         serde_json::from_slice(&out).map_err(|e| fail(format!("unreadable answer: {e}")))?;

@@ -84,23 +84,10 @@ impl Transport {
             .pool_max_idle_per_host(opts.max_concurrency.max(1))
             .redirect(reqwest::redirect::Policy::limited(10));
         for path in &opts.ca_files {
-            let pem = std::fs::read(path).map_err(|e| {
-                RegistryError::Tls(format!("cannot read CA file {}: {e}", path.display()))
-            })?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                RegistryError::Tls(format!(
-                    "CA file {} is not PEM certificates: {e}",
-                    path.display()
-                ))
-            })?;
-            if certs.is_empty() {
-                return Err(RegistryError::Tls(format!(
-                    "CA file {} holds no certificates",
-                    path.display()
-                )));
-            }
-            for c in certs {
-                builder = builder.add_root_certificate(c);
+            for der in load_ca_file(path)? {
+                let cert = reqwest::Certificate::from_der(&der)
+                    .map_err(|e| RegistryError::Tls(format!("CA file {}: {e}", path.display())))?;
+                builder = builder.add_root_certificate(cert);
             }
         }
         if opts.allow_insecure_tls {
@@ -386,6 +373,7 @@ impl Transport {
                     }
                     if (e.is_connect() || e.is_request())
                         && !e.is_timeout()
+                        && !is_permanent(&e)
                         && attempt <= self.opts.max_retries
                     {
                         tokio::time::sleep(backoff).await;
@@ -429,6 +417,49 @@ impl Transport {
             }
         }
     }
+}
+
+/// Reads a PEM CA file and checks that every block is a parseable X.509 certificate, so a
+/// corrupt file is an error whatever other TLS flags say (never a silent fallback).
+fn load_ca_file(path: &std::path::Path) -> Result<Vec<Vec<u8>>> {
+    let text = std::fs::read(path)
+        .map_err(|e| RegistryError::Tls(format!("cannot read CA file {}: {e}", path.display())))?;
+    let text = String::from_utf8_lossy(&text);
+    let blocks = crate::sign::pem::parse_all(&text).unwrap_or_default();
+    let certs: Vec<Vec<u8>> = blocks
+        .into_iter()
+        .filter(|b| b.label == "CERTIFICATE")
+        .map(|b| b.der)
+        .collect();
+    if certs.is_empty() {
+        return Err(RegistryError::Tls(format!(
+            "CA file {} holds no certificates",
+            path.display()
+        )));
+    }
+    for (i, der) in certs.iter().enumerate() {
+        crate::verify::certificate::parse(der).map_err(|e| {
+            RegistryError::Tls(format!(
+                "CA file {}: certificate {} is not a valid X.509 certificate: {e}",
+                path.display(),
+                i + 1
+            ))
+        })?;
+    }
+    Ok(certs)
+}
+
+/// True for errors that retrying cannot fix (certificate problems).
+fn is_permanent(e: &reqwest::Error) -> bool {
+    let mut src: Option<&dyn std::error::Error> = Some(e);
+    while let Some(s) = src {
+        let text = s.to_string();
+        if text.contains("certificate") || text.contains("Certificate") {
+            return true;
+        }
+        src = s.source();
+    }
+    false
 }
 
 fn urlencode(s: &str) -> String {

@@ -61,6 +61,7 @@ pub enum Kind {
 pub struct Registry {
     child: Child,
     pub host: String,
+    #[allow(dead_code)]
     pub kind: Kind,
     pub tls: bool,
     _dir: tempfile::TempDir,

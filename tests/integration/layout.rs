@@ -29,7 +29,9 @@ fn layout_copy(env: &Env) -> String {
 }
 
 fn tagged_digest(layout: &str, tag: &str) -> String {
-    let index: Value = serde_json::from_slice(&std::fs::read(Path::new(layout).join("index.json")).unwrap()).unwrap();
+    let index: Value =
+        serde_json::from_slice(&std::fs::read(Path::new(layout).join("index.json")).unwrap())
+            .unwrap();
     index["manifests"]
         .as_array()
         .unwrap()
@@ -54,7 +56,11 @@ fn tree_of_a_layout_shows_cosign_signatures_and_attestations() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r["annotations"]["dev.sigstore.bundle.predicateType"].as_str().unwrap())
+        .map(|r| {
+            r["annotations"]["dev.sigstore.bundle.predicateType"]
+                .as_str()
+                .unwrap()
+        })
         .collect();
     assert_eq!(types.len(), 2, "{tree:#}");
     assert!(types.contains(&"https://sigstore.dev/cosign/sign/v1"));
@@ -69,19 +75,41 @@ fn index_children_and_platform_digests_in_a_layout() {
     let env = Env::new();
     let layout = layout_copy(&env);
     let multi = format!("oci:{layout}:multi");
-    let tree: Value = serde_json::from_str(env.sigil(&["tree", "-o", "json", &multi]).ok()).unwrap();
+    let tree: Value =
+        serde_json::from_str(env.sigil(&["tree", "-o", "json", &multi]).ok()).unwrap();
     let children = tree["manifests"].as_array().unwrap();
     assert_eq!(children.len(), 2);
-    let amd = children.iter().find(|c| c["platform"]["architecture"] == "amd64").unwrap();
-    assert_eq!(amd["digest"], tagged_digest(&layout, "v1").as_str(), "v1 is the amd64 child");
-    assert_eq!(amd["referrers"].as_array().unwrap().len(), 2, "the signed child shows its referrers");
-    let arm = children.iter().find(|c| c["platform"]["architecture"] == "arm64").unwrap();
-    assert!(arm["referrers"].as_array().unwrap().is_empty(), "the arm64 child is unsigned");
+    let amd = children
+        .iter()
+        .find(|c| c["platform"]["architecture"] == "amd64")
+        .unwrap();
+    assert_eq!(
+        amd["digest"],
+        tagged_digest(&layout, "v1").as_str(),
+        "v1 is the amd64 child"
+    );
+    assert_eq!(
+        amd["referrers"].as_array().unwrap().len(),
+        2,
+        "the signed child shows its referrers"
+    );
+    let arm = children
+        .iter()
+        .find(|c| c["platform"]["architecture"] == "arm64")
+        .unwrap();
+    assert!(
+        arm["referrers"].as_array().unwrap().is_empty(),
+        "the arm64 child is unsigned"
+    );
     let d = env.sigil(&["digest", "--platform", "linux/arm64", &multi]);
     assert_eq!(d.ok().trim(), arm["digest"].as_str().unwrap());
     let none = env.sigil(&["digest", "--platform", "linux/s390x", &multi]);
     none.code(2);
-    assert!(none.stderr.contains("no manifest for platform linux/s390x"), "{}", none.stderr);
+    assert!(
+        none.stderr.contains("no manifest for platform linux/s390x"),
+        "{}",
+        none.stderr
+    );
 }
 
 #[test]
@@ -90,29 +118,51 @@ fn unusable_layouts_are_clear_errors() {
     let layout = layout_copy(&env);
     let ambiguous = env.sigil(&["digest", &format!("oci:{layout}")]);
     ambiguous.code(2);
-    assert!(ambiguous.stderr.contains("tags: v1, multi"), "{}", ambiguous.stderr);
+    assert!(
+        ambiguous.stderr.contains("tags: v1, multi"),
+        "{}",
+        ambiguous.stderr
+    );
 
     let not_layout = env.sigil(&["tree", &format!("oci:{}", env.path().display())]);
     not_layout.code(2);
-    assert!(not_layout.stderr.contains("not an OCI image layout"), "{}", not_layout.stderr);
+    assert!(
+        not_layout.stderr.contains("not an OCI image layout"),
+        "{}",
+        not_layout.stderr
+    );
 
     let missing_tag = env.sigil(&["digest", &format!("oci:{layout}:nope")]);
     missing_tag.code(2);
-    assert!(missing_tag.stderr.contains("tag \"nope\" not found"), "{}", missing_tag.stderr);
+    assert!(
+        missing_tag.stderr.contains("tag \"nope\" not found"),
+        "{}",
+        missing_tag.stderr
+    );
 
     // A blob whose content was swapped no longer matches its digest.
     let v1 = tagged_digest(&layout, "v1");
-    let blob = Path::new(&layout).join("blobs/sha256").join(v1.trim_start_matches("sha256:"));
+    let blob = Path::new(&layout)
+        .join("blobs/sha256")
+        .join(v1.trim_start_matches("sha256:"));
     let mut bytes = std::fs::read(&blob).unwrap();
     bytes.push(b' ');
     std::fs::write(&blob, bytes).unwrap();
     let tampered = env.sigil(&["tree", &format!("oci:{layout}:v1")]);
     tampered.code(2);
-    assert!(tampered.stderr.contains("does not match its digest"), "{}", tampered.stderr);
+    assert!(
+        tampered.stderr.contains("does not match its digest"),
+        "{}",
+        tampered.stderr
+    );
 
     let bad_ref = env.sigil(&["digest", "Not/A/Valid:Ref:"]);
     bad_ref.code(2);
-    assert!(bad_ref.stderr.contains("invalid reference"), "{}", bad_ref.stderr);
+    assert!(
+        bad_ref.stderr.contains("invalid reference"),
+        "{}",
+        bad_ref.stderr
+    );
 }
 
 #[test]
@@ -141,19 +191,48 @@ fn referrers_written_into_a_layout_are_read_by_oras() {
             "subject": subject.descriptor(),
         });
         let (d, via) = repo
-            .push_referrer(&serde_json::to_vec(&manifest).unwrap(), "application/vnd.oci.image.manifest.v1+json")
+            .push_referrer(
+                &serde_json::to_vec(&manifest).unwrap(),
+                "application/vnd.oci.image.manifest.v1+json",
+            )
             .await
             .unwrap();
         assert_eq!(via, sigil::store::ReferrerSource::Layout);
         d.to_string()
     });
-    let oras = env.peer("oras", &["discover", "--oci-layout", "--format", "json", &format!("{layout}@{v1}")]);
+    let oras = env.peer(
+        "oras",
+        &[
+            "discover",
+            "--oci-layout",
+            "--format",
+            "json",
+            &format!("{layout}@{v1}"),
+        ],
+    );
     let oras: Value = serde_json::from_str(oras.ok()).unwrap();
-    let found: Vec<&str> = oras["referrers"].as_array().unwrap().iter().map(|r| r["digest"].as_str().unwrap()).collect();
-    assert!(found.contains(&pushed.as_str()), "oras sees the new referrer: {oras:#}");
+    let found: Vec<&str> = oras["referrers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["digest"].as_str().unwrap())
+        .collect();
+    assert!(
+        found.contains(&pushed.as_str()),
+        "oras sees the new referrer: {oras:#}"
+    );
     assert_eq!(found.len(), 3);
-    let tree: Value = serde_json::from_str(env.sigil(&["tree", "-o", "json", &format!("oci:{layout}:v1")]).ok()).unwrap();
-    let ours: Vec<&str> = tree["referrers"].as_array().unwrap().iter().map(|r| r["digest"].as_str().unwrap()).collect();
+    let tree: Value = serde_json::from_str(
+        env.sigil(&["tree", "-o", "json", &format!("oci:{layout}:v1")])
+            .ok(),
+    )
+    .unwrap();
+    let ours: Vec<&str> = tree["referrers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["digest"].as_str().unwrap())
+        .collect();
     assert!(ours.contains(&pushed.as_str()));
     // No temporary files are left in the layout.
     let leftovers: Vec<_> = std::fs::read_dir(&layout)
