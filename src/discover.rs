@@ -94,7 +94,17 @@ pub struct Attached {
 /// Finds and checks everything attached to `subject` in `repo`. Requests run concurrently
 /// (bounded by the registry client).
 pub async fn attached(repo: &Repository, subject: &Digest) -> Result<Attached> {
-    let (list, legacy) = tokio::join!(repo.referrers(subject), legacy_tags(repo, subject));
+    attached_with(repo, subject, &LegacyKind::ALL).await
+}
+
+/// Like [`attached`], looking only at the legacy tags of the given kinds (a verifier of
+/// signatures has no use for `.att` and `.sbom`, and skips their round trips).
+pub async fn attached_with(
+    repo: &Repository,
+    subject: &Digest,
+    legacy: &[LegacyKind],
+) -> Result<Attached> {
+    let (list, legacy) = tokio::join!(repo.referrers(subject), legacy_tags(repo, subject, legacy));
     let list = list?;
     let legacy = legacy?;
     let mut tasks = tokio::task::JoinSet::new();
@@ -158,31 +168,46 @@ pub async fn attached(repo: &Repository, subject: &Digest) -> Result<Attached> {
     })
 }
 
-async fn legacy_tags(repo: &Repository, subject: &Digest) -> Result<Vec<LegacyTag>> {
-    let fetches = LegacyKind::ALL.map(|k| {
+async fn legacy_tags(
+    repo: &Repository,
+    subject: &Digest,
+    kinds: &[LegacyKind],
+) -> Result<Vec<LegacyTag>> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, kind) in kinds.iter().copied().enumerate() {
         let repo = repo.clone();
-        let tag = k.tag_for(subject);
-        async move { (k, repo.manifest(&ManifestSel::Tag(tag.clone())).await, tag) }
-    });
-    let [a, b, c] = fetches;
-    let (a, b, c) = tokio::join!(a, b, c);
-    let mut out = Vec::new();
-    for (kind, got, tag) in [a, b, c] {
+        let tag = kind.tag_for(subject);
+        tasks.spawn(async move {
+            (
+                i,
+                kind,
+                repo.manifest(&ManifestSel::Tag(tag.clone())).await,
+                tag,
+            )
+        });
+    }
+    let mut found = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        let (i, kind, got, tag) = joined.map_err(join_error)?;
         if let Some(m) = got? {
             let layers = match &m.manifest {
                 Manifest::Image(im) => im.layers.clone(),
                 Manifest::Index(_) => Vec::new(),
             };
-            out.push(LegacyTag {
-                kind,
-                tag,
-                digest: m.digest.clone(),
-                layers,
-                manifest: m,
-            });
+            found.push((
+                i,
+                LegacyTag {
+                    kind,
+                    tag,
+                    digest: m.digest.clone(),
+                    layers,
+                    manifest: m,
+                },
+            ));
         }
     }
-    Ok(out)
+    found.sort_by_key(|(i, _)| *i);
+    Ok(found.into_iter().map(|(_, t)| t).collect())
 }
 
 /// One platform manifest of an index.

@@ -142,7 +142,13 @@ impl RegistryClient {
             .get("docker-content-digest")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let bytes = read_bounded(resp, self.t.opts.limits.manifest_bytes, "manifest").await?;
+        let bytes = read_bounded(
+            resp,
+            self.t.opts.limits.manifest_bytes,
+            "manifest",
+            self.t.opts.request_timeout,
+        )
+        .await?;
         let digest = match sel {
             ManifestSel::Digest(want) => {
                 let actual = want.same_algorithm_of(&bytes);
@@ -216,7 +222,7 @@ impl RegistryClient {
             });
         }
         let resp = check_status(resp, "blob").await?;
-        let bytes = read_bounded(resp, limit, "blob").await?;
+        let bytes = read_bounded(resp, limit, "blob", self.t.opts.request_timeout).await?;
         let actual = digest.same_algorithm_of(&bytes);
         if &actual != digest {
             return Err(RegistryError::DigestMismatch {
@@ -254,9 +260,19 @@ impl RegistryClient {
         }
         let mut hasher = Hasher::new(digest.algorithm());
         let mut total = 0u64;
-        while let Some(chunk) = resp.chunk().await.map_err(|e| RegistryError::Transport {
-            url: url.clone(),
-            detail: e.to_string(),
+        let timeout = self.t.opts.request_timeout;
+        while let Some(chunk) = resp.chunk().await.map_err(|e| {
+            if e.is_timeout() {
+                RegistryError::Timeout {
+                    url: url.clone(),
+                    secs: timeout.as_secs(),
+                }
+            } else {
+                RegistryError::Transport {
+                    url: url.clone(),
+                    detail: e.to_string(),
+                }
+            }
         })? {
             total += chunk.len() as u64;
             if total > limit {
@@ -467,7 +483,13 @@ impl RegistryClient {
             }
             let resp = check_status(resp, "tag list").await?;
             let next = next_link(&resp, &url);
-            let body = read_bounded(resp, self.t.opts.limits.manifest_bytes, "tag list").await?;
+            let body = read_bounded(
+                resp,
+                self.t.opts.limits.manifest_bytes,
+                "tag list",
+                self.t.opts.request_timeout,
+            )
+            .await?;
             let page: TagList =
                 serde_json::from_slice(&body).map_err(|e| RegistryError::InvalidResponse {
                     url: url.to_string(),
@@ -503,6 +525,9 @@ impl RegistryClient {
         let mut target = Target::Path(path);
         let mut out: Vec<Descriptor> = Vec::new();
         let mut seen = std::collections::HashSet::new();
+        // All pages together may not exceed four manifests' worth of bytes.
+        let budget = limits.manifest_bytes.saturating_mul(4);
+        let mut read_total = 0u64;
         for page in 0..limits.pages {
             let req = Request {
                 method: Method::GET,
@@ -523,7 +548,15 @@ impl RegistryClient {
             }
             let resp = check_status(resp, "referrers list").await?;
             let next = next_link(&resp, &url);
-            let body = read_bounded(resp, limits.manifest_bytes, "referrers list").await?;
+            let remaining = budget.saturating_sub(read_total).min(limits.manifest_bytes);
+            let body = read_bounded(
+                resp,
+                remaining,
+                "referrers list",
+                self.t.opts.request_timeout,
+            )
+            .await?;
+            read_total += body.len() as u64;
             let index: ImageIndex =
                 serde_json::from_slice(&body).map_err(|e| RegistryError::InvalidResponse {
                     url: url.to_string(),

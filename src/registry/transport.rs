@@ -316,7 +316,13 @@ impl Transport {
                 "token endpoint answered {status}{detail}"
             )));
         }
-        let body = read_bounded(resp, self.opts.limits.token_bytes, "token response").await?;
+        let body = read_bounded(
+            resp,
+            self.opts.limits.token_bytes,
+            "token response",
+            self.opts.request_timeout,
+        )
+        .await?;
         let tr: TokenResponse = serde_json::from_slice(&body)
             .map_err(|e| auth_err(format!("token response is not JSON: {e}")))?;
         let token = tr
@@ -364,6 +370,7 @@ impl Transport {
                         && !e.is_timeout()
                     {
                         self.set_scheme(host, Scheme::Http);
+                        attempt -= 1; // the HTTPS probe is not a retry
                         continue;
                     }
                     if e.is_redirect() {
@@ -543,7 +550,7 @@ pub(crate) fn transport_error(url: &Url, e: reqwest::Error, opts: &ClientOptions
 
 /// Reads an error body (bounded) and renders the OCI error JSON's codes and messages.
 pub(crate) async fn error_detail(resp: reqwest::Response) -> String {
-    let Ok(body) = read_bounded(resp, 16 * 1024, "error body").await else {
+    let Ok(body) = read_bounded(resp, 16 * 1024, "error body", Duration::ZERO).await else {
         return String::new();
     };
     #[derive(serde::Deserialize)]
@@ -583,6 +590,7 @@ pub(crate) async fn read_bounded(
     mut resp: reqwest::Response,
     limit: u64,
     what: &str,
+    timeout: Duration,
 ) -> Result<Vec<u8>> {
     let url = resp.url().to_string();
     let declared = resp.content_length();
@@ -602,7 +610,10 @@ pub(crate) async fn read_bounded(
             Ok(Some(c)) => c,
             Ok(None) => break,
             Err(e) if e.is_timeout() => {
-                return Err(RegistryError::Timeout { url, secs: 0 });
+                return Err(RegistryError::Timeout {
+                    url,
+                    secs: timeout.as_secs(),
+                });
             }
             Err(e) => {
                 let detail = match declared {

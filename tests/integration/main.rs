@@ -1,8 +1,11 @@
 //! sigil's integration tests: the built binary against real registries (docker-registry,
-//! refreg) and real peer tools (cosign, oras, crane).
+//! refreg) and real peer tools (cosign, oras, crane), plus an in-process lying registry for
+//! the malicious cases no real registry produces on cue.
 
 mod auth;
 mod harness;
 mod interop;
 mod layout;
+mod liar;
+mod lying;
 mod signing;
