@@ -65,6 +65,9 @@ pub struct PushedManifest {
 /// the concurrency limit for the whole process.
 pub struct RegistryClient {
     t: Transport,
+    /// Hosts that answered 404 to the referrers API: they do not have it, so later subjects
+    /// go straight to the fallback tag (a registry's capabilities do not change mid-run).
+    no_referrers_api: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl RegistryClient {
@@ -92,6 +95,7 @@ impl RegistryClient {
         let creds = CredentialStore::load(explicit, path.as_deref())?;
         Ok(Arc::new(RegistryClient {
             t: Transport::new(opts, creds)?,
+            no_referrers_api: Default::default(),
         }))
     }
 
@@ -518,6 +522,13 @@ impl RegistryClient {
         artifact_type: Option<&str>,
     ) -> Result<Option<Vec<Descriptor>>> {
         let limits = self.t.opts.limits;
+        if self
+            .no_referrers_api
+            .lock()
+            .is_ok_and(|s| s.contains(r.api_host()))
+        {
+            return Ok(None);
+        }
         let mut path = Self::v2(r, &format!("referrers/{subject}"));
         if let Some(at) = artifact_type {
             path.push_str(&format!("?artifactType={}", at.replace('+', "%2B")));
@@ -544,6 +555,10 @@ impl RegistryClient {
                 });
             }
             if page == 0 && resp.status() == StatusCode::NOT_FOUND {
+                // A registry with the API answers 200 even with no referrers; 404 means no API.
+                if let Ok(mut s) = self.no_referrers_api.lock() {
+                    s.insert(r.api_host().to_string());
+                }
                 return Ok(None);
             }
             let resp = check_status(resp, "referrers list").await?;

@@ -61,7 +61,23 @@ enum Scheme {
     Https,
     /// HTTPS is being tried; if it cannot connect and plain HTTP is allowed, fall back.
     HttpsThenHttp,
+    /// Plain HTTP is being tried first (a loopback host with plain HTTP allowed, as Docker
+    /// treats 127.0.0.0/8); if a TLS server answers, switch to HTTPS.
+    HttpThenHttps,
     Http,
+}
+
+/// True for `localhost`, 127.0.0.0/8 and ::1, with or without a port.
+fn is_loopback(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']').next().unwrap_or(rest)
+    } else {
+        host.rsplit_once(':').map_or(host, |(h, _)| h)
+    };
+    name == "localhost"
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The HTTP machinery shared by every registry operation of one client.
@@ -109,10 +125,10 @@ impl Transport {
 
     fn scheme(&self, host: &str) -> Scheme {
         let known = self.schemes.lock().ok().and_then(|m| m.get(host).copied());
-        known.unwrap_or(if self.opts.allow_http {
-            Scheme::HttpsThenHttp
-        } else {
-            Scheme::Https
+        known.unwrap_or(match (self.opts.allow_http, is_loopback(host)) {
+            (true, true) => Scheme::HttpThenHttps,
+            (true, false) => Scheme::HttpsThenHttp,
+            (false, _) => Scheme::Https,
         })
     }
 
@@ -125,8 +141,8 @@ impl Transport {
     /// The base URL (`https://host`) currently used for a registry host.
     pub fn base_url(&self, host: &str) -> String {
         match self.scheme(host) {
-            Scheme::Http => format!("http://{host}"),
-            _ => format!("https://{host}"),
+            Scheme::Http | Scheme::HttpThenHttps => format!("http://{host}"),
+            Scheme::Https | Scheme::HttpsThenHttp => format!("https://{host}"),
         }
     }
 
@@ -365,8 +381,18 @@ impl Transport {
             attempt += 1;
             match result {
                 Err(e) => {
+                    if self.scheme(host) == Scheme::HttpThenHttps
+                        && matches!(req.target, Target::Path(_))
+                        && !e.is_redirect()
+                        && !e.is_timeout()
+                    {
+                        self.set_scheme(host, Scheme::Https);
+                        attempt -= 1; // the plain-HTTP probe is not a retry
+                        continue;
+                    }
                     if self.scheme(host) == Scheme::HttpsThenHttp
                         && matches!(req.target, Target::Path(_))
+                        && !e.is_redirect()
                         && !e.is_timeout()
                     {
                         self.set_scheme(host, Scheme::Http);
@@ -392,6 +418,17 @@ impl Transport {
                 Ok(resp) => {
                     if self.scheme(host) == Scheme::HttpsThenHttp && url.scheme() == "https" {
                         self.set_scheme(host, Scheme::Https);
+                    }
+                    if self.scheme(host) == Scheme::HttpThenHttps && url.scheme() == "http" {
+                        // A TLS server answers plain HTTP with an HTTP/1.0 400 of its own.
+                        if resp.status() == StatusCode::BAD_REQUEST
+                            && resp.version() == reqwest::Version::HTTP_10
+                        {
+                            self.set_scheme(host, Scheme::Https);
+                            attempt -= 1;
+                            continue;
+                        }
+                        self.set_scheme(host, Scheme::Http);
                     }
                     let status = resp.status();
                     let retryable = status == StatusCode::TOO_MANY_REQUESTS
@@ -650,6 +687,27 @@ pub(crate) async fn read_bounded(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loopback_hosts() {
+        for h in [
+            "localhost",
+            "localhost:5000",
+            "127.0.0.1:5000",
+            "127.1.2.3",
+            "[::1]:5000",
+        ] {
+            assert!(is_loopback(h), "{h}");
+        }
+        for h in [
+            "registry.example",
+            "10.0.0.1:5000",
+            "[2001:db8::1]:443",
+            "localhost.example",
+        ] {
+            assert!(!is_loopback(h), "{h}");
+        }
+    }
 
     #[test]
     fn retry_after_reads_seconds_and_dates() {
