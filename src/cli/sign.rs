@@ -11,7 +11,7 @@ use clap::{ArgAction, Args, ValueEnum};
 
 use super::RegistryArgs;
 use super::keys::load_private_key;
-use super::output::{self, BOLD, DIM, GREEN, paint};
+use super::output::{self, BOLD, DIM, GREEN, YELLOW, paint};
 use crate::oci::manifest::{Descriptor, Manifest};
 use crate::oci::{Digest, ImageRef};
 use crate::sign::attach::{self, Signer};
@@ -19,6 +19,7 @@ use crate::sign::dsse::{COSIGN_SIGN_PREDICATE, Statement};
 use crate::sign::simple_signing;
 use crate::store::Repository;
 use crate::util::fs::write_atomic;
+use crate::verify::certificate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -63,7 +64,8 @@ pub struct SignArgs {
     /// Certificate (PEM or DER) for the key, attached to the signature
     #[arg(long, value_name = "FILE")]
     pub certificate: Option<PathBuf>,
-    /// Certificate chain (PEM) attached with --certificate (legacy format)
+    /// CA chain for --certificate (PEM: intermediates, then the root), checked to issue it;
+    /// attached in the legacy format (a v0.3 bundle holds the leaf only, as with cosign)
     #[arg(long, value_name = "FILE")]
     pub certificate_chain: Option<PathBuf>,
     /// Read the key passphrase from this file
@@ -110,7 +112,7 @@ fn load_certificate(
         ),
         None => bytes,
     };
-    let cert_key = crate::verify::certificate::public_key_of(&der)
+    let cert_key = certificate::public_key_of(&der)
         .with_context(|| format!("certificate {}", path.display()))?;
     if cert_key != key.public() {
         bail!(
@@ -119,12 +121,46 @@ fn load_certificate(
         );
     }
     let pem = crate::sign::pem::encode("CERTIFICATE", &der);
+    let now = crate::util::time::now_unix();
     let chain = match &a.certificate_chain {
-        Some(p) => Some(
-            std::fs::read_to_string(p)
-                .with_context(|| format!("cannot read certificate chain {}", p.display()))?,
-        ),
-        None => None,
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read certificate chain {}", p.display()))?;
+            let chain = certificate::pem_certificates(
+                &text,
+                &p.display().to_string(),
+                certificate::MAX_CHAIN,
+            )?;
+            certificate::verify_chain(&der, &chain, now).with_context(|| {
+                format!(
+                    "certificate {} does not chain to {}",
+                    path.display(),
+                    p.display()
+                )
+            })?;
+            if a.signature_format == Format::Bundle {
+                anstream::eprintln!(
+                    "{} the bundle format carries the leaf certificate only; verifiers need the \
+                     chain (sigil verify --certificate-chain, cosign verify --trusted-root)",
+                    paint(DIM, "note:")
+                );
+            }
+            Some(
+                chain
+                    .iter()
+                    .map(|d| crate::sign::pem::encode("CERTIFICATE", d))
+                    .collect::<String>(),
+            )
+        }
+        None => {
+            if let Err(e) = certificate::check_validity(&der, now) {
+                anstream::eprintln!(
+                    "{} {e}: verifiers will reject signatures made with it",
+                    paint(YELLOW, "warning:")
+                );
+            }
+            None
+        }
     };
     Ok((Some((der, pem)), chain))
 }

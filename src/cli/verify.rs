@@ -1,6 +1,7 @@
-//! `sigil verify --key PUB IMAGE…`: finds every signature in both cosign formats, checks each,
-//! and explains the verdict. Exit 0 when every image has enough verified signers, 1 when one
-//! does not, 2 on operational errors (which never count as a pass).
+//! `sigil verify --key PUB IMAGE…` or `sigil verify --certificate-identity … --certificate-oidc-issuer
+//! … --ca-roots ROOTS IMAGE…`: finds every signature in both cosign formats, checks each, and
+//! explains the verdict. Exit 0 when every image has enough verified signers, 1 when one does
+//! not, 2 on usage and operational errors (which never count as a pass).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -13,6 +14,7 @@ use super::keys::load_public_keys;
 use super::output::{self, BOLD, DIM, GREEN, RED, YELLOW, paint};
 use crate::oci::ImageRef;
 use crate::store::Repository;
+use crate::verify::certificate::{self, CertificatePolicy};
 use crate::verify::{self, Report, VerifyOptions};
 
 #[derive(Debug, Args)]
@@ -22,9 +24,32 @@ pub struct VerifyArgs {
     /// Read more image references from this file, one per line
     #[arg(long, value_name = "FILE")]
     pub from_file: Option<PathBuf>,
-    /// Trusted public key (PEM file, or a directory of .pub/.pem files); repeatable
-    #[arg(long, value_name = "FILE|DIR", required = true)]
+    /// Trusted public key (PEM file, or a directory of .pub/.pem files); repeatable. Needed
+    /// unless a certificate identity is given; both may be combined
+    #[arg(long, value_name = "FILE|DIR")]
     pub key: Vec<PathBuf>,
+    /// Accept certificate-carrying signatures whose certificate names this identity (a SAN:
+    /// URI, email or DNS name)
+    #[arg(long, value_name = "IDENTITY")]
+    pub certificate_identity: Option<String>,
+    /// Like --certificate-identity, a regular expression that must match the whole identity
+    #[arg(long, value_name = "REGEXP")]
+    pub certificate_identity_regexp: Option<String>,
+    /// The OIDC issuer the certificate must name (Fulcio's issuer extension)
+    #[arg(long, value_name = "URL")]
+    pub certificate_oidc_issuer: Option<String>,
+    /// Like --certificate-oidc-issuer, a regular expression that must match the whole issuer
+    #[arg(long, value_name = "REGEXP")]
+    pub certificate_oidc_issuer_regexp: Option<String>,
+    /// Trusted root CA certificates (PEM); each is a trust anchor
+    #[arg(long, value_name = "FILE")]
+    pub ca_roots: Option<PathBuf>,
+    /// Intermediate CA certificates (PEM) to build chains with; trusted only through a root
+    #[arg(long, value_name = "FILE")]
+    pub ca_intermediates: Option<PathBuf>,
+    /// CA chain (PEM) as cosign reads it: intermediates first, then the root, which is trusted
+    #[arg(long, value_name = "FILE")]
+    pub certificate_chain: Option<PathBuf>,
     /// Required annotation (key=value); repeatable
     #[arg(short = 'a', long = "annotations", value_name = "KEY=VALUE", value_parser = super::sign::parse_annotation)]
     pub annotations: Vec<(String, String)>,
@@ -65,12 +90,14 @@ pub async fn run(a: VerifyArgs) -> anyhow::Result<u8> {
     if images.is_empty() {
         bail!("no images given");
     }
+    let certificate = certificate_policy(&a)?;
     let keys = load_public_keys(&a.key)?;
     let opts = VerifyOptions {
         keys,
         annotations: a.annotations.iter().cloned().collect::<BTreeMap<_, _>>(),
         repository: None,
         min_signatures: a.min_signatures,
+        certificate,
     };
     let client = a.registry.client()?;
     let mut tasks = tokio::task::JoinSet::new();
@@ -141,6 +168,93 @@ pub async fn run(a: VerifyArgs) -> anyhow::Result<u8> {
     } else {
         super::EXIT_OK
     })
+}
+
+/// Reads PEM certificates from `path`, at most `max`.
+fn read_certificates(
+    path: &std::path::Path,
+    max: usize,
+) -> anyhow::Result<Vec<x509_cert::Certificate>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    certificate::pem_certificates(&text, &path.display().to_string(), max)?
+        .iter()
+        .map(|d| certificate::parse(d).map_err(anyhow::Error::from))
+        .collect()
+}
+
+/// The certificate policy the flags ask for, if any. Like cosign, certificates are only
+/// accepted for an identity and an issuer; unlike cosign, sigil has no built-in Sigstore
+/// root, so a root must be given too.
+fn certificate_policy(a: &VerifyArgs) -> anyhow::Result<Option<CertificatePolicy>> {
+    let identity_given =
+        a.certificate_identity.is_some() || a.certificate_identity_regexp.is_some();
+    let issuer_given =
+        a.certificate_oidc_issuer.is_some() || a.certificate_oidc_issuer_regexp.is_some();
+    let roots_given =
+        a.ca_roots.is_some() || a.certificate_chain.is_some() || a.ca_intermediates.is_some();
+    if !identity_given && !issuer_given && !roots_given {
+        if a.key.is_empty() {
+            bail!(
+                "nothing to verify against: give --key, or --certificate-identity(-regexp) and \
+                 --certificate-oidc-issuer(-regexp) with --ca-roots or --certificate-chain"
+            );
+        }
+        return Ok(None);
+    }
+    if !identity_given {
+        bail!(
+            "certificate verification needs --certificate-identity or --certificate-identity-regexp"
+        );
+    }
+    if !issuer_given {
+        bail!(
+            "certificate verification needs --certificate-oidc-issuer or \
+             --certificate-oidc-issuer-regexp"
+        );
+    }
+    if a.ca_roots.is_none() && a.certificate_chain.is_none() {
+        bail!(
+            "certificate verification needs a trusted root: --ca-roots or --certificate-chain \
+             (sigil has no built-in Sigstore root)"
+        );
+    }
+    let mut roots = Vec::new();
+    let mut intermediates = Vec::new();
+    if let Some(p) = &a.ca_roots {
+        roots.extend(read_certificates(p, certificate::MAX_TRUSTED)?);
+    }
+    if let Some(p) = &a.ca_intermediates {
+        intermediates.extend(read_certificates(p, certificate::MAX_TRUSTED)?);
+    }
+    if let Some(p) = &a.certificate_chain {
+        let mut chain = read_certificates(p, certificate::MAX_CHAIN)?;
+        if let Some(root) = chain.pop() {
+            roots.push(root);
+        }
+        intermediates.extend(chain);
+    }
+    let regexp = |flag: &'static str, p: &Option<String>| {
+        p.as_deref()
+            .map(|p| certificate::anchored_regex(flag, p))
+            .transpose()
+    };
+    let policy = CertificatePolicy {
+        roots,
+        intermediates,
+        identity: a.certificate_identity.clone(),
+        identity_regexp: regexp(
+            "--certificate-identity-regexp",
+            &a.certificate_identity_regexp,
+        )?,
+        issuer: a.certificate_oidc_issuer.clone(),
+        issuer_regexp: regexp(
+            "--certificate-oidc-issuer-regexp",
+            &a.certificate_oidc_issuer_regexp,
+        )?,
+    };
+    policy.validate()?;
+    Ok(Some(policy))
 }
 
 fn render(o: &Outcome, details: bool) -> String {

@@ -8,12 +8,13 @@ use serde::Serialize;
 use crate::discover::{self, LegacyKind};
 use crate::oci::manifest::Manifest;
 use crate::oci::{Digest, media};
-use crate::sign::attach::SIGNATURE_ANNOTATION;
+use crate::sign::attach::{CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, SIGNATURE_ANNOTATION};
 use crate::sign::bundle::{BUNDLE_V03_MEDIA_TYPE, Bundle};
 use crate::sign::dsse::{COSIGN_SIGN_PREDICATE, INTOTO_PAYLOAD_TYPE, Statement};
 use crate::sign::keys::PublicKey;
 use crate::sign::simple_signing;
 use crate::store::{ReferrerSource, Repository, Result};
+use crate::verify::certificate::{self, CertificatePolicy, Identity};
 
 /// Most signatures examined per image (layers of a `.sig` manifest plus bundle referrers).
 pub const MAX_SIGNATURES: usize = 1000;
@@ -37,6 +38,10 @@ pub struct VerifyOptions {
     pub repository: Option<String>,
     /// Distinct signers needed (at least 1).
     pub min_signatures: usize,
+    /// When set, a signature that carries a certificate also counts when the certificate
+    /// satisfies this policy and its key verifies the signature; the signer is then the
+    /// certificate's identity. Signatures without a certificate never satisfy it.
+    pub certificate: Option<CertificatePolicy>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -54,9 +59,12 @@ pub struct Finding {
     /// Where it was found: `referrer sha256:…` or `sha256-….sig layer 2`.
     pub location: String,
     pub verified: bool,
-    /// The trusted key that verified it.
+    /// The trusted key that verified it, or the certificate identity (`SAN (issuer …)`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signer: Option<String>,
+    /// The verified certificate identity, when a certificate (not a key) verified it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Identity>,
     /// Why it does not count (when not verified).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -227,31 +235,160 @@ fn rejected(format: SignatureFormat, location: String, reason: &str) -> Finding 
         location,
         verified: false,
         signer: None,
+        identity: None,
         reason: Some(reason.to_string()),
         annotations: BTreeMap::new(),
         payload: None,
     }
 }
 
-/// The first trusted key that verifies `signature` over `message`.
-fn find_signer<'a>(
-    keys: &'a [TrustedKey],
-    message: &[u8],
-    signature: &[u8],
-) -> Option<&'a TrustedKey> {
-    keys.iter().find(|k| k.key.verify(message, signature))
+/// The certificate a signature carries: the leaf (DER) and the chain after it.
+#[derive(Debug, Default)]
+struct CertificateMaterial {
+    leaf: Option<Vec<u8>>,
+    chain: Vec<Vec<u8>>,
+    /// Why the material could not be read (it then counts as absent, and says why).
+    error: Option<String>,
 }
 
-fn no_key_reason(opts: &VerifyOptions) -> String {
-    let names: Vec<&str> = opts.keys.iter().map(|k| k.name.as_str()).collect();
-    format!(
-        "signature does not verify with {}",
-        if names.is_empty() {
-            "any key (none given)".to_string()
-        } else {
-            names.join(", ")
+impl CertificateMaterial {
+    fn from_bundle(bundle: &Bundle) -> CertificateMaterial {
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let vm = &bundle.verification_material;
+        let mut ders = Vec::new();
+        if let Some(c) = &vm.certificate {
+            ders.push(&c.raw_bytes);
+        } else if let Some(chain) = &vm.x509_certificate_chain {
+            // Bundles before v0.3: the leaf first, then its chain.
+            if chain.certificates.len() > certificate::MAX_CHAIN + 1 {
+                return Self::invalid(format!(
+                    "bundle certificate chain has {} certificates, more than {}",
+                    chain.certificates.len(),
+                    certificate::MAX_CHAIN + 1
+                ));
+            }
+            ders.extend(chain.certificates.iter().map(|c| &c.raw_bytes));
         }
-    )
+        let mut decoded = Vec::new();
+        for d in ders {
+            match b64.decode(d) {
+                Ok(d) => decoded.push(d),
+                Err(_) => return Self::invalid("bundle certificate is not base64".into()),
+            }
+        }
+        let mut it = decoded.into_iter();
+        CertificateMaterial {
+            leaf: it.next(),
+            chain: it.collect(),
+            error: None,
+        }
+    }
+
+    fn from_annotations(annotations: &BTreeMap<String, String>) -> CertificateMaterial {
+        let Some(leaf_pem) = annotations.get(CERTIFICATE_ANNOTATION) else {
+            return CertificateMaterial::default();
+        };
+        let leaf = match certificate::pem_certificates(leaf_pem, CERTIFICATE_ANNOTATION, 1) {
+            Ok(mut d) => d.remove(0),
+            Err(e) => return Self::invalid(e.to_string()),
+        };
+        let chain = match annotations.get(CHAIN_ANNOTATION) {
+            Some(pem) if !pem.trim().is_empty() => {
+                match certificate::pem_certificates(pem, CHAIN_ANNOTATION, certificate::MAX_CHAIN) {
+                    Ok(d) => d,
+                    Err(e) => return Self::invalid(e.to_string()),
+                }
+            }
+            _ => Vec::new(),
+        };
+        CertificateMaterial {
+            leaf: Some(leaf),
+            chain,
+            error: None,
+        }
+    }
+
+    fn invalid(reason: String) -> CertificateMaterial {
+        CertificateMaterial {
+            error: Some(reason),
+            ..Default::default()
+        }
+    }
+}
+
+/// Who made a signature.
+enum Signer {
+    Key(String),
+    Certificate(Identity),
+}
+
+impl Signer {
+    fn name(&self) -> String {
+        match self {
+            Signer::Key(k) => k.clone(),
+            Signer::Certificate(id) => id.to_string(),
+        }
+    }
+}
+
+/// Finds who made one of `signatures` over `message`: a trusted key, or (with a certificate
+/// policy) the certificate the signature carries, verified against the policy and used as the
+/// key. A signature without a certificate never satisfies a certificate policy. On failure,
+/// says why for each way tried.
+fn authenticate(
+    opts: &VerifyOptions,
+    message: &[u8],
+    signatures: &[Vec<u8>],
+    material: &CertificateMaterial,
+) -> std::result::Result<Signer, String> {
+    for sig in signatures {
+        if let Some(k) = opts.keys.iter().find(|k| k.key.verify(message, sig)) {
+            return Ok(Signer::Key(k.name.clone()));
+        }
+    }
+    let mut reasons = Vec::new();
+    if !opts.keys.is_empty() || opts.certificate.is_none() {
+        let names: Vec<&str> = opts.keys.iter().map(|k| k.name.as_str()).collect();
+        reasons.push(format!(
+            "signature does not verify with {}",
+            if names.is_empty() {
+                "any key (none given)".to_string()
+            } else {
+                names.join(", ")
+            }
+        ));
+    }
+    if let Some(policy) = &opts.certificate {
+        reasons.push(match certified(policy, message, signatures, material) {
+            Ok(identity) => return Ok(Signer::Certificate(identity)),
+            Err(e) => e,
+        });
+    }
+    Err(reasons.join("; "))
+}
+
+/// The identity of the certificate that made one of `signatures`, if it satisfies `policy`.
+fn certified(
+    policy: &CertificatePolicy,
+    message: &[u8],
+    signatures: &[Vec<u8>],
+    material: &CertificateMaterial,
+) -> std::result::Result<Identity, String> {
+    if let Some(e) = &material.error {
+        return Err(format!("certificate: {e}"));
+    }
+    let Some(leaf) = &material.leaf else {
+        return Err(
+            "signature carries no certificate, and a certificate identity is required".into(),
+        );
+    };
+    let key = certificate::public_key_of(leaf).map_err(|e| format!("certificate: {e}"))?;
+    if !signatures.iter().any(|s| key.verify(message, s)) {
+        return Err("signature does not verify with its certificate's key".into());
+    }
+    // No transparency log or timestamp says when the signature was made: use now.
+    certificate::verify_leaf(leaf, &material.chain, policy, crate::util::time::now_unix())
+        .map_err(|e| format!("certificate: {e}"))
 }
 
 /// Checks `-a` constraints; returns the first mismatch.
@@ -272,7 +409,7 @@ fn check_bundle(location: String, bytes: &[u8], digest: &Digest, opts: &VerifyOp
         Ok(b) => b,
         Err(e) => return fail(e),
     };
-    let Some(env) = bundle.dsse_envelope else {
+    let Some(env) = &bundle.dsse_envelope else {
         return fail("bundle has no DSSE envelope".into());
     };
     if env.payload_type != INTOTO_PAYLOAD_TYPE {
@@ -286,14 +423,16 @@ fn check_bundle(location: String, bytes: &[u8], digest: &Digest, opts: &VerifyOp
         Err(e) => return fail(e),
     };
     let b64 = base64::engine::general_purpose::STANDARD;
-    let signer = env
+    let signatures: Vec<Vec<u8>> = env
         .signatures
         .iter()
         .take(MAX_ENVELOPE_SIGNATURES)
         .filter_map(|s| b64.decode(&s.sig).ok())
-        .find_map(|sig| find_signer(&opts.keys, &signed, &sig));
-    let Some(signer) = signer else {
-        return fail(no_key_reason(opts));
+        .collect();
+    let material = CertificateMaterial::from_bundle(&bundle);
+    let signer = match authenticate(opts, &signed, &signatures, &material) {
+        Ok(s) => s,
+        Err(reason) => return fail(reason),
     };
     let statement = match env.payload_bytes().and_then(|p| Statement::parse(&p)) {
         Ok(s) => s,
@@ -348,7 +487,11 @@ fn check_bundle(location: String, bytes: &[u8], digest: &Digest, opts: &VerifyOp
         format: SignatureFormat::Bundle,
         location,
         verified: true,
-        signer: Some(signer.name.clone()),
+        signer: Some(signer.name()),
+        identity: match signer {
+            Signer::Certificate(id) => Some(id),
+            Signer::Key(_) => None,
+        },
         reason: None,
         annotations,
         payload: serde_json::to_value(&statement).ok(),
@@ -369,8 +512,10 @@ fn check_legacy(
     let Ok(sig) = base64::engine::general_purpose::STANDARD.decode(sig_b64.trim()) else {
         return fail("signature annotation is not base64".into());
     };
-    let Some(signer) = find_signer(&opts.keys, payload, &sig) else {
-        return fail(no_key_reason(opts));
+    let material = CertificateMaterial::from_annotations(layer_annotations);
+    let signer = match authenticate(opts, payload, &[sig], &material) {
+        Ok(s) => s,
+        Err(reason) => return fail(reason),
     };
     let parsed: simple_signing::Payload = match serde_json::from_slice(payload) {
         Ok(p) => p,
@@ -404,9 +549,194 @@ fn check_legacy(
         format: SignatureFormat::Legacy,
         location,
         verified: true,
-        signer: Some(signer.name.clone()),
+        signer: Some(signer.name()),
+        identity: match signer {
+            Signer::Certificate(id) => Some(id),
+            Signer::Key(_) => None,
+        },
         reason: None,
         annotations,
         payload: serde_json::from_slice(payload).ok(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sign::keys::PrivateKey;
+
+    fn fixture(name: &str) -> String {
+        std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("testdata/ca")
+                .join(name),
+        )
+        .unwrap()
+    }
+
+    fn leaf_key() -> PrivateKey {
+        PrivateKey::from_plain_pem(&fixture("leaf.key")).unwrap()
+    }
+
+    fn legacy_material(leaf: &str) -> CertificateMaterial {
+        CertificateMaterial::from_annotations(&BTreeMap::from([
+            (CERTIFICATE_ANNOTATION.to_string(), fixture(leaf)),
+            (CHAIN_ANNOTATION.to_string(), fixture("chain.pem")),
+        ]))
+    }
+
+    fn cert_opts() -> VerifyOptions {
+        let roots = certificate::pem_certificates(&fixture("root.pem"), "root", 1).unwrap();
+        VerifyOptions {
+            certificate: Some(CertificatePolicy {
+                roots: vec![certificate::parse(&roots[0]).unwrap()],
+                identity: Some(
+                    "https://github.com/sigil-test/app/.github/workflows/release.yml@refs/heads/main"
+                        .into(),
+                ),
+                issuer: Some("https://token.actions.githubusercontent.com".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn certificates_authenticate_only_for_the_policy() {
+        let key = leaf_key();
+        let sig = key.sign(b"payload");
+        let opts = cert_opts();
+        let material = legacy_material("leaf.pem");
+        assert!(material.chain.len() == 2 && material.error.is_none());
+        match authenticate(&opts, b"payload", std::slice::from_ref(&sig), &material) {
+            Ok(Signer::Certificate(id)) => {
+                assert_eq!(id.issuer, "https://token.actions.githubusercontent.com")
+            }
+            other => panic!("{:?}", other.err()),
+        }
+        // Another payload: the certificate's key does not verify it.
+        let e = authenticate(&opts, b"other", std::slice::from_ref(&sig), &material)
+            .err()
+            .unwrap();
+        assert_eq!(e, "signature does not verify with its certificate's key");
+        // A signature by another key, carrying a certificate for the trusted identity.
+        let forged = PrivateKey::generate().unwrap().sign(b"payload");
+        let e = authenticate(&opts, b"payload", &[forged], &material)
+            .err()
+            .unwrap();
+        assert_eq!(e, "signature does not verify with its certificate's key");
+        // A raw public-key signature where a certificate belongs.
+        let e = authenticate(
+            &opts,
+            b"payload",
+            std::slice::from_ref(&sig),
+            &CertificateMaterial::default(),
+        )
+        .err()
+        .unwrap();
+        assert!(e.contains("carries no certificate"), "{e}");
+        // A policy failure names the reason.
+        let e = authenticate(
+            &opts,
+            b"payload",
+            std::slice::from_ref(&sig),
+            &legacy_material("leaf-other-issuer.pem"),
+        )
+        .err()
+        .unwrap();
+        assert!(e.starts_with("certificate: certificate OIDC issuer"), "{e}");
+    }
+
+    #[test]
+    fn keys_and_certificates_combine() {
+        let key = leaf_key();
+        let sig = key.sign(b"payload");
+        let trusted = TrustedKey {
+            name: "leaf.pub".into(),
+            key: key.public(),
+        };
+        // Keys alone check certificate-carrying signatures as before, whatever the certificate.
+        let keys_only = VerifyOptions {
+            keys: vec![trusted.clone()],
+            ..Default::default()
+        };
+        let material = legacy_material("leaf-other-issuer.pem");
+        assert!(matches!(
+            authenticate(&keys_only, b"payload", std::slice::from_ref(&sig), &material),
+            Ok(Signer::Key(k)) if k == "leaf.pub"
+        ));
+        // Both: a key that verifies counts as that key; otherwise both reasons are given.
+        let mut both = cert_opts();
+        both.keys = vec![TrustedKey {
+            name: "other.pub".into(),
+            key: PrivateKey::generate().unwrap().public(),
+        }];
+        let e = authenticate(&both, b"payload", std::slice::from_ref(&sig), &material)
+            .err()
+            .unwrap();
+        assert!(
+            e.starts_with("signature does not verify with other.pub; certificate:"),
+            "{e}"
+        );
+        assert!(matches!(
+            authenticate(
+                &both,
+                b"payload",
+                std::slice::from_ref(&sig),
+                &legacy_material("leaf.pem")
+            ),
+            Ok(Signer::Certificate(_))
+        ));
+    }
+
+    #[test]
+    fn certificate_material_is_read_and_bounded() {
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let leaf = certificate::pem_certificates(&fixture("leaf.pem"), "leaf", 1).unwrap();
+        let bundle = Bundle::with_certificate(
+            &leaf[0],
+            crate::sign::dsse::Envelope {
+                payload: String::new(),
+                payload_type: INTOTO_PAYLOAD_TYPE.into(),
+                signatures: Vec::new(),
+            },
+        );
+        let m = CertificateMaterial::from_bundle(&bundle);
+        assert_eq!(m.leaf.as_deref(), Some(&leaf[0][..]));
+        assert!(m.chain.is_empty());
+        let mut bad = bundle.clone();
+        bad.verification_material.certificate = Some(crate::sign::bundle::RawCertificate {
+            raw_bytes: "!!".into(),
+        });
+        assert!(CertificateMaterial::from_bundle(&bad).error.is_some());
+        // Older bundles: a chain, leaf first.
+        let mut old = bundle.clone();
+        old.verification_material.certificate = None;
+        let many = vec![
+            crate::sign::bundle::RawCertificate {
+                raw_bytes: b64.encode(&leaf[0])
+            };
+            certificate::MAX_CHAIN + 2
+        ];
+        old.verification_material.x509_certificate_chain =
+            Some(crate::sign::bundle::CertificateChain {
+                certificates: many[..3].to_vec(),
+            });
+        let m = CertificateMaterial::from_bundle(&old);
+        assert!(m.leaf.is_some() && m.chain.len() == 2);
+        old.verification_material.x509_certificate_chain =
+            Some(crate::sign::bundle::CertificateChain { certificates: many });
+        assert!(CertificateMaterial::from_bundle(&old).error.is_some());
+        // Legacy annotations: garbage is an error, an empty chain (cosign writes one) is none.
+        let m = CertificateMaterial::from_annotations(&BTreeMap::from([(
+            CERTIFICATE_ANNOTATION.to_string(),
+            "not pem".to_string(),
+        )]));
+        assert!(m.error.is_some());
+        let m = CertificateMaterial::from_annotations(&BTreeMap::from([
+            (CERTIFICATE_ANNOTATION.to_string(), fixture("leaf.pem")),
+            (CHAIN_ANNOTATION.to_string(), String::new()),
+        ]));
+        assert!(m.leaf.is_some() && m.chain.is_empty() && m.error.is_none());
     }
 }
