@@ -56,6 +56,18 @@ pub struct RegistryArgs {
     /// Retries on 429/5xx and connection failures
     #[arg(long, value_name = "N", default_value_t = 3, global = true)]
     pub registry_retries: u32,
+
+    /// Registry requests in flight at once
+    #[arg(long, value_name = "N", default_value_t = 32, global = true)]
+    pub max_concurrency: usize,
+
+    /// Cache for content fetched by digest (default: $SIGIL_CACHE_DIR, $XDG_CACHE_HOME/sigil or ~/.cache/sigil)
+    #[arg(long, value_name = "DIR", global = true)]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Do not read or write the content cache
+    #[arg(long, global = true)]
+    pub no_cache: bool,
 }
 
 impl RegistryArgs {
@@ -74,6 +86,14 @@ impl RegistryArgs {
             },
             request_timeout: Duration::from_secs(self.registry_timeout.max(1)),
             max_retries: self.registry_retries,
+            max_concurrency: self.max_concurrency.max(1),
+            cache_dir: if self.no_cache {
+                None
+            } else {
+                self.cache_dir
+                    .clone()
+                    .or_else(crate::registry::cache::default_dir)
+            },
             ..ClientOptions::default()
         }
     }

@@ -114,8 +114,28 @@ pub async fn run(a: VerifyArgs) -> anyhow::Result<u8> {
                     });
                 }
                 let repo = Repository::open(&image, &client)?;
-                let root = repo.resolve(&image).await?;
-                verify::verify_signatures(&repo, &root.digest, &opts).await
+                match Repository::given_digest(&image) {
+                    // Pinned: look for signatures while checking, concurrently, that the image
+                    // exists (a signature for a deleted image must not pass).
+                    Some(d) => {
+                        let sel = crate::registry::ManifestSel::Digest(d.clone());
+                        let (exists, report) = tokio::join!(
+                            repo.manifest(&sel),
+                            verify::verify_signatures(&repo, d, &opts)
+                        );
+                        if exists?.is_none() {
+                            return Err(crate::store::StoreError::Invalid {
+                                reference: image.to_string(),
+                                detail: format!("manifest {d} does not exist"),
+                            });
+                        }
+                        report
+                    }
+                    None => {
+                        let root = repo.resolve(&image).await?;
+                        verify::verify_signatures(&repo, &root.digest, &opts).await
+                    }
+                }
             };
             let outcome = match run.await {
                 Ok(report) => Outcome::Done(Box::new((image, report))),

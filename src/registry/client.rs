@@ -65,9 +65,28 @@ pub struct PushedManifest {
 /// the concurrency limit for the whole process.
 pub struct RegistryClient {
     t: Transport,
-    /// Hosts that answered 404 to the referrers API: they do not have it, so later subjects
-    /// go straight to the fallback tag (a registry's capabilities do not change mid-run).
-    no_referrers_api: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// Per host: does it have the referrers API? Learnt once per run by the first request
+    /// (concurrent requests wait for that answer rather than all asking); a registry's
+    /// capabilities do not change mid-run.
+    referrers_api: std::sync::Mutex<std::collections::HashMap<String, Arc<ReferrersSupport>>>,
+    cache: Option<super::cache::ContentCache>,
+}
+
+/// Whether a host has the referrers API, once known, and whether some task already claimed
+/// the first probe (to fetch the fallback tag alongside it).
+#[derive(Default)]
+struct ReferrersSupport {
+    known: tokio::sync::OnceCell<bool>,
+    probe_claimed: std::sync::atomic::AtomicBool,
+}
+
+/// What one referrers request learnt.
+enum ReferrersAnswer {
+    List(Vec<Descriptor>),
+    /// 404 without an OCI error: the registry has no referrers API.
+    NoApi,
+    /// 404 naming the repository or manifest as unknown: says nothing about the API.
+    Unknown,
 }
 
 impl RegistryClient {
@@ -93,9 +112,14 @@ impl RegistryClient {
             None
         };
         let creds = CredentialStore::load(explicit, path.as_deref())?;
+        let cache = opts
+            .cache_dir
+            .as_deref()
+            .map(super::cache::ContentCache::new);
         Ok(Arc::new(RegistryClient {
             t: Transport::new(opts, creds)?,
-            no_referrers_api: Default::default(),
+            referrers_api: Default::default(),
+            cache,
         }))
     }
 
@@ -128,6 +152,17 @@ impl RegistryClient {
         r: &Reference,
         sel: &ManifestSel,
     ) -> Result<Option<FetchedManifest>> {
+        if let (ManifestSel::Digest(d), Some(cache)) = (sel, &self.cache)
+            && let Some(bytes) = cache.get(d, self.t.opts.limits.manifest_bytes)
+            && let Ok(manifest) = Manifest::parse(&bytes, None)
+        {
+            return Ok(Some(FetchedManifest {
+                digest: d.clone(),
+                media_type: manifest.media_type(None).to_string(),
+                bytes,
+                manifest,
+            }));
+        }
         let req = Request::new(Method::GET, Self::v2(r, &format!("manifests/{sel}")))
             .header("Accept", media::MANIFEST_ACCEPT);
         let resp = self.exec(r, &Scope::pull(r.repository()), &req).await?;
@@ -189,6 +224,9 @@ impl RegistryClient {
             }
         })?;
         let media_type = manifest.media_type(content_type.as_deref()).to_string();
+        if let (ManifestSel::Digest(_), Some(cache)) = (sel, &self.cache) {
+            cache.put(&digest, &bytes);
+        }
         Ok(Some(FetchedManifest {
             digest,
             media_type,
@@ -216,6 +254,9 @@ impl RegistryClient {
 
     /// Reads a whole blob into memory (at most `limit` bytes), verifying its digest.
     pub async fn get_blob(&self, r: &Reference, digest: &Digest, limit: u64) -> Result<Vec<u8>> {
+        if let Some(bytes) = self.cache.as_ref().and_then(|c| c.get(digest, limit)) {
+            return Ok(bytes);
+        }
         let req = Request::new(Method::GET, Self::v2(r, &format!("blobs/{digest}")));
         let resp = self.exec(r, &Scope::pull(r.repository()), &req).await?;
         let url = resp.url().to_string();
@@ -234,6 +275,9 @@ impl RegistryClient {
                 expected: digest.clone(),
                 actual,
             });
+        }
+        if let Some(cache) = &self.cache {
+            cache.put(digest, &bytes);
         }
         Ok(bytes)
     }
@@ -521,14 +565,70 @@ impl RegistryClient {
         subject: &Digest,
         artifact_type: Option<&str>,
     ) -> Result<Option<Vec<Descriptor>>> {
-        let limits = self.t.opts.limits;
-        if self
-            .no_referrers_api
-            .lock()
-            .is_ok_and(|s| s.contains(r.api_host()))
-        {
-            return Ok(None);
+        let support = self.referrers_support(r);
+        let cell = &support.known;
+        if let Some(&supported) = cell.get() {
+            return match supported {
+                true => self
+                    .referrers_request(r, subject, artifact_type)
+                    .await
+                    .map(ReferrersAnswer::into_list),
+                false => Ok(None),
+            };
         }
+        let mut first = None;
+        let probe = cell
+            .get_or_try_init(|| async {
+                let answer = self.referrers_request(r, subject, artifact_type).await?;
+                let supported = match &answer {
+                    ReferrersAnswer::List(_) => Some(true),
+                    ReferrersAnswer::NoApi => Some(false),
+                    ReferrersAnswer::Unknown => None,
+                };
+                first = Some(answer);
+                supported.ok_or(None)
+            })
+            .await;
+        match (probe, first) {
+            (_, Some(answer)) => Ok(answer.into_list()),
+            (Ok(true), None) => self
+                .referrers_request(r, subject, artifact_type)
+                .await
+                .map(ReferrersAnswer::into_list),
+            (Ok(false), None) => Ok(None),
+            (Err(Some(e)), None) => Err(e),
+            (Err(None), None) => self
+                .referrers_request(r, subject, artifact_type)
+                .await
+                .map(ReferrersAnswer::into_list),
+        }
+    }
+
+    fn referrers_support(&self, r: &Reference) -> Arc<ReferrersSupport> {
+        match self.referrers_api.lock() {
+            Ok(mut m) => m.entry(r.api_host().to_string()).or_default().clone(),
+            Err(_) => Arc::default(),
+        }
+    }
+
+    /// True for exactly one caller per host while it is unknown whether the host has the
+    /// referrers API: that caller may fetch the fallback tag alongside its probe, saving a
+    /// round trip; everyone else waits for the answer instead of guessing.
+    pub fn claim_referrers_probe(&self, r: &Reference) -> bool {
+        let support = self.referrers_support(r);
+        support.known.get().is_none()
+            && !support
+                .probe_claimed
+                .swap(true, std::sync::atomic::Ordering::SeqCst)
+    }
+
+    async fn referrers_request(
+        &self,
+        r: &Reference,
+        subject: &Digest,
+        artifact_type: Option<&str>,
+    ) -> Result<ReferrersAnswer> {
+        let limits = self.t.opts.limits;
         let mut path = Self::v2(r, &format!("referrers/{subject}"));
         if let Some(at) = artifact_type {
             path.push_str(&format!("?artifactType={}", at.replace('+', "%2B")));
@@ -555,11 +655,16 @@ impl RegistryClient {
                 });
             }
             if page == 0 && resp.status() == StatusCode::NOT_FOUND {
-                // A registry with the API answers 200 even with no referrers; 404 means no API.
-                if let Ok(mut s) = self.no_referrers_api.lock() {
-                    s.insert(r.api_host().to_string());
-                }
-                return Ok(None);
+                // A registry with the API answers 200 even with no referrers; a bare 404 means
+                // no API, while an OCI error naming the repository or manifest does not.
+                let detail = error_detail(resp).await;
+                return Ok(
+                    if detail.contains("NAME_UNKNOWN") || detail.contains("MANIFEST_UNKNOWN") {
+                        ReferrersAnswer::Unknown
+                    } else {
+                        ReferrersAnswer::NoApi
+                    },
+                );
             }
             let resp = check_status(resp, "referrers list").await?;
             let next = next_link(&resp, &url);
@@ -587,7 +692,7 @@ impl RegistryClient {
             out.extend(index.manifests);
             match next {
                 Some(n) => target = Target::Absolute(n),
-                None => return Ok(Some(out)),
+                None => return Ok(ReferrersAnswer::List(out)),
             }
         }
         Err(RegistryError::EndlessPagination {
@@ -660,4 +765,14 @@ fn next_link(resp: &reqwest::Response, base: &Url) -> Option<Url> {
         return Some(url);
     }
     None
+}
+
+impl ReferrersAnswer {
+    /// The listing, or `None` when the API gave no list (the caller uses the fallback tag).
+    fn into_list(self) -> Option<Vec<Descriptor>> {
+        match self {
+            ReferrersAnswer::List(l) => Some(l),
+            ReferrersAnswer::NoApi | ReferrersAnswer::Unknown => None,
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! refusal to believe anything the registry sends without checking its size and digest.
 
 pub mod auth;
+pub mod cache;
 pub mod client;
 pub mod credentials;
 pub mod error;

@@ -62,6 +62,8 @@ pub struct ClientOptions {
     pub chunk_bytes: usize,
     /// Identifies sigil to the registry.
     pub user_agent: String,
+    /// Where content fetched by digest is cached (None: no cache).
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Default for ClientOptions {
@@ -82,6 +84,7 @@ impl Default for ClientOptions {
             max_concurrency: 32,
             chunk_bytes: 16 * 1024 * 1024,
             user_agent: format!("sigil/{}", env!("CARGO_PKG_VERSION")),
+            cache_dir: None,
         }
     }
 }

@@ -82,7 +82,9 @@ fn is_loopback(host: &str) -> bool {
 
 /// The HTTP machinery shared by every registry operation of one client.
 pub(crate) struct Transport {
-    http: reqwest::Client,
+    plain: reqwest::Client,
+    tls: std::sync::OnceLock<std::result::Result<reqwest::Client, String>>,
+    ca_certs: Vec<reqwest::Certificate>,
     pub(crate) opts: ClientOptions,
     creds: CredentialStore,
     cred_cache: tokio::sync::Mutex<HashMap<String, Option<Credential>>>,
@@ -93,27 +95,27 @@ pub(crate) struct Transport {
 
 impl Transport {
     pub fn new(opts: ClientOptions, creds: CredentialStore) -> Result<Transport> {
-        let mut builder = reqwest::Client::builder()
-            .user_agent(opts.user_agent.clone())
-            .timeout(opts.request_timeout)
-            .connect_timeout(opts.connect_timeout)
-            .pool_max_idle_per_host(opts.max_concurrency.max(1))
-            .redirect(reqwest::redirect::Policy::limited(10));
+        // CA files are checked now, so a bad file fails before any request is made.
+        let mut ca_certs = Vec::new();
         for path in &opts.ca_files {
             for der in load_ca_file(path)? {
-                let cert = reqwest::Certificate::from_der(&der)
-                    .map_err(|e| RegistryError::Tls(format!("CA file {}: {e}", path.display())))?;
-                builder = builder.add_root_certificate(cert);
+                ca_certs.push(
+                    reqwest::Certificate::from_der(&der).map_err(|e| {
+                        RegistryError::Tls(format!("CA file {}: {e}", path.display()))
+                    })?,
+                );
             }
         }
-        if opts.allow_insecure_tls {
-            builder = builder.tls_danger_accept_invalid_certs(true);
-        }
-        let http = builder
+        // Plain-HTTP hosts need no trust store; loading the system's costs milliseconds per
+        // process, so this client trusts nothing and the TLS client is built on first use.
+        let plain = base_builder(&opts)
+            .tls_certs_only(std::iter::empty())
             .build()
             .map_err(|e| RegistryError::Tls(format!("cannot build HTTP client: {e}")))?;
         Ok(Transport {
-            http,
+            plain,
+            tls: std::sync::OnceLock::new(),
+            ca_certs,
             permits: Semaphore::new(opts.max_concurrency.max(1)),
             opts,
             creds,
@@ -121,6 +123,35 @@ impl Transport {
             auth: AuthCache::default(),
             schemes: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The HTTP client for a URL: the trust-nothing client for `http:`, the TLS client
+    /// (system roots plus `--registry-cacert`) for `https:`.
+    fn client_for(&self, url: &Url) -> Result<&reqwest::Client> {
+        if url.scheme() == "http" {
+            return Ok(&self.plain);
+        }
+        let built = self.tls.get_or_init(|| {
+            let mut b = base_builder(&self.opts);
+            for c in &self.ca_certs {
+                b = b.tls_certs_merge([c.clone()]);
+            }
+            if self.opts.allow_insecure_tls {
+                b = b.tls_danger_accept_invalid_certs(true);
+            }
+            b.build().map_err(|e| {
+                let mut detail = e.to_string();
+                let mut src = std::error::Error::source(&e);
+                while let Some(s) = src {
+                    detail.push_str(&format!(": {s}"));
+                    src = s.source();
+                }
+                detail
+            })
+        });
+        built
+            .as_ref()
+            .map_err(|e| RegistryError::Tls(format!("cannot build HTTPS client: {e}")))
     }
 
     fn scheme(&self, host: &str) -> Scheme {
@@ -298,7 +329,7 @@ impl Transport {
                     .map(|(k, v)| format!("{k}={}", urlencode(v)))
                     .collect::<Vec<_>>()
                     .join("&");
-                self.http
+                self.client_for(&url)?
                     .post(url.clone())
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .body(body)
@@ -311,7 +342,7 @@ impl Transport {
                     }
                     q.append_pair("scope", &scope.0);
                 }
-                let b = self.http.get(url.clone());
+                let b = self.client_for(&url)?.get(url.clone());
                 match other {
                     Some(Credential::Basic { username, password }) => {
                         b.basic_auth(username, Some(password))
@@ -364,7 +395,9 @@ impl Transport {
                 };
                 hp == host || h == host
             });
-            let mut b = self.http.request(req.method.clone(), url.clone());
+            let mut b = self
+                .client_for(&url)?
+                .request(req.method.clone(), url.clone());
             for (k, v) in &req.headers {
                 b = b.header(*k, v);
             }
@@ -461,6 +494,16 @@ impl Transport {
             }
         }
     }
+}
+
+/// Settings shared by both HTTP clients.
+fn base_builder(opts: &ClientOptions) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .user_agent(opts.user_agent.clone())
+        .timeout(opts.request_timeout)
+        .connect_timeout(opts.connect_timeout)
+        .pool_max_idle_per_host(opts.max_concurrency.max(1))
+        .redirect(reqwest::redirect::Policy::limited(10))
 }
 
 /// Reads a PEM CA file and checks that every block is a parseable X.509 certificate, so a

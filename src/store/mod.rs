@@ -136,6 +136,15 @@ impl Repository {
         }
     }
 
+    /// The digest an image reference names, taken from the reference when it carries one (no
+    /// round trip), otherwise resolved once through its tag.
+    pub fn given_digest(image: &ImageRef) -> Option<&Digest> {
+        match image {
+            ImageRef::Registry(r) => r.digest(),
+            ImageRef::Layout(l) => l.digest.as_ref(),
+        }
+    }
+
     /// A manifest by tag or digest; `None` when absent.
     pub async fn manifest(&self, sel: &ManifestSel) -> Result<Option<FetchedManifest>> {
         match self {
@@ -225,17 +234,26 @@ impl Repository {
         let limit = self.limits().referrers;
         match self {
             Repository::Registry { client, reference } => {
-                if let Some(list) = client.referrers(reference, subject, None).await? {
+                let (api, speculative) = if client.claim_referrers_probe(reference) {
+                    let (api, fallback) = tokio::join!(
+                        client.referrers(reference, subject, None),
+                        self.fallback_index(subject)
+                    );
+                    (api?, Some(fallback))
+                } else {
+                    (client.referrers(reference, subject, None).await?, None)
+                };
+                if let Some(list) = api {
                     return Ok(ReferrerList {
                         source: ReferrerSource::ReferrersApi,
                         descriptors: list,
                     });
                 }
-                let descriptors = self
-                    .fallback_index(subject)
-                    .await?
-                    .map(|i| i.manifests)
-                    .unwrap_or_default();
+                let index = match speculative {
+                    Some(fallback) => fallback?,
+                    None => self.fallback_index(subject).await?,
+                };
+                let descriptors = index.map(|i| i.manifests).unwrap_or_default();
                 if descriptors.len() > limit {
                     return Err(RegistryError::TooManyReferrers {
                         subject: subject.clone(),

@@ -3,6 +3,7 @@
 //! the malicious cases no real registry produces on cue.
 
 mod auth;
+mod caching;
 mod certificates;
 mod harness;
 mod interop;
