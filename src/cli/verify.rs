@@ -118,12 +118,11 @@ pub async fn run(a: VerifyArgs) -> anyhow::Result<u8> {
                     // Pinned: look for signatures while checking, concurrently, that the image
                     // exists (a signature for a deleted image must not pass).
                     Some(d) => {
-                        let sel = crate::registry::ManifestSel::Digest(d.clone());
                         let (exists, report) = tokio::join!(
-                            repo.manifest(&sel),
+                            repo.manifest_exists(d),
                             verify::verify_signatures(&repo, d, &opts)
                         );
-                        if exists?.is_none() {
+                        if !exists? {
                             return Err(crate::store::StoreError::Invalid {
                                 reference: image.to_string(),
                                 detail: format!("manifest {d} does not exist"),
@@ -177,8 +176,16 @@ pub async fn run(a: VerifyArgs) -> anyhow::Result<u8> {
             }
         }
         output::Format::Text => {
-            let text: String = outcomes.iter().map(|o| render(o, true)).collect();
+            // Verdicts to stdout; operational errors to stderr.
+            let text: String = outcomes
+                .iter()
+                .filter(|o| matches!(o, Outcome::Done(_)))
+                .map(|o| render(o, true))
+                .collect();
             output::print(&text)?;
+            for o in outcomes.iter().filter(|o| matches!(o, Outcome::Failed(..))) {
+                anstream::eprint!("{}", render(o, true));
+            }
         }
     }
     Ok(if any_error {

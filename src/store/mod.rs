@@ -145,6 +145,18 @@ impl Repository {
         }
     }
 
+    /// Whether the repository still has the manifest `digest` (asked every time, never from
+    /// the content cache: content is immutable, its presence in a repository is not).
+    pub async fn manifest_exists(&self, digest: &Digest) -> Result<bool> {
+        match self {
+            Repository::Registry { client, reference } => Ok(client
+                .head_manifest(reference, &ManifestSel::Digest(digest.clone()))
+                .await?
+                .is_some()),
+            Repository::Layout { layout } => Ok(layout.has_blob(digest)),
+        }
+    }
+
     /// A manifest by tag or digest; `None` when absent.
     pub async fn manifest(&self, sel: &ManifestSel) -> Result<Option<FetchedManifest>> {
         match self {
