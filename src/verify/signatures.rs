@@ -75,6 +75,31 @@ pub struct Finding {
     pub payload: Option<serde_json::Value>,
 }
 
+impl Finding {
+    /// A signature that counts, with who signed it and what it said.
+    fn verified(
+        format: SignatureFormat,
+        location: String,
+        signer: Signer,
+        annotations: BTreeMap<String, String>,
+        payload: Option<serde_json::Value>,
+    ) -> Finding {
+        Finding {
+            format,
+            location,
+            verified: true,
+            signer: Some(signer.name()),
+            identity: match signer {
+                Signer::Certificate(id) => Some(id),
+                Signer::Key(_) => None,
+            },
+            reason: None,
+            annotations,
+            payload,
+        }
+    }
+}
+
 /// The verdict for one image digest.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -483,19 +508,13 @@ fn check_bundle(location: String, bytes: &[u8], digest: &Digest, opts: &VerifyOp
     if let Some(m) = annotation_mismatch(&opts.annotations, &annotations) {
         return fail(m);
     }
-    Finding {
-        format: SignatureFormat::Bundle,
+    Finding::verified(
+        SignatureFormat::Bundle,
         location,
-        verified: true,
-        signer: Some(signer.name()),
-        identity: match signer {
-            Signer::Certificate(id) => Some(id),
-            Signer::Key(_) => None,
-        },
-        reason: None,
+        signer,
         annotations,
-        payload: serde_json::to_value(&statement).ok(),
-    }
+        serde_json::to_value(&statement).ok(),
+    )
 }
 
 fn check_legacy(
@@ -545,19 +564,13 @@ fn check_legacy(
     if let Some(m) = annotation_mismatch(&opts.annotations, &annotations) {
         return fail(m);
     }
-    Finding {
-        format: SignatureFormat::Legacy,
+    Finding::verified(
+        SignatureFormat::Legacy,
         location,
-        verified: true,
-        signer: Some(signer.name()),
-        identity: match signer {
-            Signer::Certificate(id) => Some(id),
-            Signer::Key(_) => None,
-        },
-        reason: None,
+        signer,
         annotations,
-        payload: serde_json::from_slice(payload).ok(),
-    }
+        serde_json::from_slice(payload).ok(),
+    )
 }
 
 #[cfg(test)]

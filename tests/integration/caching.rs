@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::harness::{Env, Kind, Registry, cosign_keys, push_image};
+use crate::harness::{Env, Kind, Registry, cosign_keys, push_image, push_tagged_manifest};
 
 fn cached_files(home: &Path) -> Vec<std::path::PathBuf> {
     let dir = home.join(".cache/sigil/content/sha256");
@@ -78,7 +78,7 @@ fn cache_is_by_digest_checked_on_read_and_never_hides_a_removed_signature() {
     let fallback = format!("{}:{}", reg.repo("app"), digest.replace(':', "-"));
     env.peer("crane", &["manifest", "--insecure", &fallback])
         .ok();
-    push_index(&reg, &fallback, empty);
+    push_tagged_manifest(&fallback, empty, "application/vnd.oci.image.index.v1+json");
     let out = env.sigil(&["verify", http, "--key", &public, &image]);
     out.code(1);
     assert!(out.stdout.contains("no signatures found"), "{}", out.stdout);
@@ -111,27 +111,4 @@ fn cache_is_by_digest_checked_on_read_and_never_hides_a_removed_signature() {
         .sigil(&["verify", http, "--key", &public, "--no-cache", &image])
         .ok();
     assert!(cached_files(fresh.path()).is_empty());
-}
-
-fn push_index(reg: &Registry, tag_ref: &str, body: &[u8]) {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        let client = sigil::registry::RegistryClient::new(sigil::registry::ClientOptions {
-            allow_http: true,
-            use_docker_config: false,
-            ..Default::default()
-        })
-        .unwrap();
-        let (repo_part, tag) = tag_ref.rsplit_once(':').unwrap();
-        let image: sigil::oci::ImageRef = format!("{repo_part}:latest").parse().unwrap();
-        let repo = sigil::store::Repository::open(&image, &client).unwrap();
-        repo.push_manifest(
-            body,
-            "application/vnd.oci.image.index.v1+json",
-            &sigil::registry::ManifestSel::Tag(tag.to_string()),
-        )
-        .await
-        .unwrap();
-    });
-    let _ = reg;
 }

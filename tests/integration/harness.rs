@@ -317,3 +317,46 @@ pub const COSIGN_OFFLINE: &[&str] = &[
     "--allow-http-registry",
     "-y",
 ];
+
+/// Copies a directory tree (e.g. the fixture layout into a test's own directory).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
+/// Runs `f` with sigil's library opened on `image` (a registry reference, plain HTTP
+/// allowed, no Docker config; or an `oci:` layout): for tests that write what the CLI
+/// never would, such as forged or hand-made manifests.
+pub fn with_repo<T>(image: &str, f: impl AsyncFnOnce(sigil::store::Repository) -> T) -> T {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let client = sigil::registry::RegistryClient::new(sigil::registry::ClientOptions {
+            allow_http: true,
+            use_docker_config: false,
+            ..Default::default()
+        })
+        .unwrap();
+        let image: sigil::oci::ImageRef = image.parse().unwrap();
+        let repo = sigil::store::Repository::open(&image, &client).unwrap();
+        f(repo).await
+    })
+}
+
+/// Pushes manifest bytes under a tag of `repo_ref` (`host/repo:tag`).
+pub fn push_tagged_manifest(tag_ref: &str, body: &[u8], media_type: &str) {
+    let (repo_part, tag) = tag_ref.rsplit_once(':').unwrap();
+    let tag = tag.to_string();
+    with_repo(&format!("{repo_part}:latest"), async |repo| {
+        repo.push_manifest(body, media_type, &sigil::registry::ManifestSel::Tag(tag))
+            .await
+            .unwrap();
+    });
+}

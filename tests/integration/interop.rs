@@ -6,7 +6,9 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::harness::{COSIGN_OFFLINE, Env, Kind, Registry, cosign_keys, crane_digest, push_image};
+use crate::harness::{
+    COSIGN_OFFLINE, Env, Kind, Registry, cosign_keys, crane_digest, push_image, with_repo,
+};
 
 fn json(s: &str) -> Value {
     serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
@@ -283,20 +285,10 @@ fn digest_equals_crane_on_refreg() {
 /// Pushes a small artifact whose subject is `image` through sigil's own client.
 fn push_referrer(reg: &Registry, image_digest: &str) -> (String, sigil::store::ReferrerSource) {
     use sigil::oci::manifest::Descriptor;
-    use sigil::registry::{ClientOptions, RegistryClient};
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        let client = RegistryClient::new(ClientOptions {
-            allow_http: true,
-            use_docker_config: false,
-            ..ClientOptions::default()
-        })
-        .unwrap();
-        let image: sigil::oci::ImageRef = format!("{}@{image_digest}", reg.repo("app"))
-            .parse()
-            .unwrap();
-        let repo = sigil::store::Repository::open(&image, &client).unwrap();
-        let subject = repo.resolve(&image).await.unwrap();
+    let image = format!("{}@{image_digest}", reg.repo("app"));
+    let image_ref: sigil::oci::ImageRef = image.parse().unwrap();
+    with_repo(&image, async |repo| {
+        let subject = repo.resolve(&image_ref).await.unwrap();
         let layer = br#"{"hello":"referrer"}"#;
         repo.push_blob(b"{}").await.unwrap();
         repo.push_blob(layer).await.unwrap();

@@ -6,20 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::harness::{Env, root};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
-}
+use crate::harness::{Env, copy_dir, root, with_repo};
 
 /// A private copy of testdata/oci/app.
 fn layout_copy(env: &Env) -> String {
@@ -171,16 +158,10 @@ fn referrers_written_into_a_layout_are_read_by_oras() {
     let env = Env::new();
     let layout = layout_copy(&env);
     let v1 = tagged_digest(&layout, "v1");
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let pushed = rt.block_on(async {
-        let client = sigil::registry::RegistryClient::new(sigil::registry::ClientOptions {
-            use_docker_config: false,
-            ..Default::default()
-        })
-        .unwrap();
-        let image: sigil::oci::ImageRef = format!("oci:{layout}:v1").parse().unwrap();
-        let repo = sigil::store::Repository::open(&image, &client).unwrap();
-        let subject = repo.resolve(&image).await.unwrap();
+    let image = format!("oci:{layout}:v1");
+    let image_ref: sigil::oci::ImageRef = image.parse().unwrap();
+    let pushed = with_repo(&image, async |repo| {
+        let subject = repo.resolve(&image_ref).await.unwrap();
         repo.push_blob(b"{}").await.unwrap();
         let manifest = serde_json::json!({
             "schemaVersion": 2,
@@ -190,11 +171,9 @@ fn referrers_written_into_a_layout_are_read_by_oras() {
             "layers": [Descriptor::for_bytes("application/vnd.oci.empty.v1+json", b"{}")],
             "subject": subject.descriptor(),
         });
+        let bytes = serde_json::to_vec(&manifest).unwrap();
         let (d, via) = repo
-            .push_referrer(
-                &serde_json::to_vec(&manifest).unwrap(),
-                "application/vnd.oci.image.manifest.v1+json",
-            )
+            .push_referrer(&bytes, "application/vnd.oci.image.manifest.v1+json")
             .await
             .unwrap();
         assert_eq!(via, sigil::store::ReferrerSource::Layout);

@@ -3,7 +3,10 @@
 
 use serde_json::Value;
 
-use crate::harness::{COSIGN_OFFLINE, Env, Kind, Registry, cosign_keys, push_image, root};
+use crate::harness::{
+    COSIGN_OFFLINE, Env, Kind, Registry, copy_dir, cosign_keys, push_image, push_tagged_manifest,
+    root, with_repo,
+};
 
 const HTTP: &str = "--allow-http-registry";
 
@@ -331,7 +334,7 @@ fn forgeries(kind: Kind) {
     m["subject"]["size"] = Value::from(b_manifest.stdout.len());
     m["subject"]["mediaType"] =
         Value::String("application/vnd.docker.distribution.manifest.v2+json".into());
-    push_referrer_json(&s, &b, &m);
+    push_referrer_json(&b, &m);
     let out = s.sigil(&["verify", "--key", &s.public, &b]);
     out.code(1);
     assert!(
@@ -422,7 +425,7 @@ fn forgeries(kind: Kind) {
     let signature = layer["annotations"]["dev.cosignproject.cosign/signature"]
         .as_str()
         .unwrap();
-    push_legacy_layer(&s, &sig_tag, forged.as_bytes(), signature);
+    push_legacy_layer(&sig_tag, forged.as_bytes(), signature);
     let out = s.sigil(&["verify", "--key", &s.public, "-a", "env=prod", &c]);
     out.code(1);
     assert!(
@@ -433,58 +436,43 @@ fn forgeries(kind: Kind) {
 }
 
 /// Pushes a referrer manifest (its blobs already exist in the repository) via the library.
-fn push_referrer_json(s: &Setup, image: &str, manifest: &Value) {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        let client = sigil::registry::RegistryClient::new(sigil::registry::ClientOptions {
-            allow_http: true,
-            use_docker_config: false,
-            ..Default::default()
-        })
-        .unwrap();
-        let image: sigil::oci::ImageRef = image.parse().unwrap();
-        let repo = sigil::store::Repository::open(&image, &client).unwrap();
-        repo.push_referrer(
-            &serde_json::to_vec(manifest).unwrap(),
-            "application/vnd.oci.image.manifest.v1+json",
-        )
-        .await
-        .unwrap();
+fn push_referrer_json(image: &str, manifest: &Value) {
+    with_repo(image, async |repo| {
+        let bytes = serde_json::to_vec(manifest).unwrap();
+        repo.push_referrer(&bytes, "application/vnd.oci.image.manifest.v1+json")
+            .await
+            .unwrap();
     });
-    let _ = &s.reg;
 }
 
 /// Replaces the `.sig` manifest with one layer of `payload` carrying `signature`.
-fn push_legacy_layer(s: &Setup, tag_ref: &str, payload: &[u8], signature: &str) {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        let client = sigil::registry::RegistryClient::new(sigil::registry::ClientOptions {
-            allow_http: true,
-            use_docker_config: false,
-            ..Default::default()
-        })
-        .unwrap();
-        let (repo_part, tag) = tag_ref.rsplit_once(':').unwrap();
-        let image: sigil::oci::ImageRef = format!("{repo_part}:latest").parse().unwrap();
-        let repo = sigil::store::Repository::open(&image, &client).unwrap();
+fn push_legacy_layer(tag_ref: &str, payload: &[u8], signature: &str) {
+    let (repo_part, _) = tag_ref.rsplit_once(':').unwrap();
+    with_repo(&format!("{repo_part}:latest"), async |repo| {
         repo.push_blob(payload).await.unwrap();
         repo.push_blob(b"{}").await.unwrap();
-        let mut layer = sigil::oci::Descriptor::for_bytes("application/vnd.dev.cosign.simplesigning.v1+json", payload);
-        layer.annotations = Some([("dev.cosignproject.cosign/signature".to_string(), signature.to_string())].into());
-        let m = serde_json::json!({
-            "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-            "config": sigil::oci::Descriptor::for_bytes("application/vnd.oci.image.config.v1+json", b"{}"),
-            "layers": [layer]
-        });
-        repo.push_manifest(
-            &serde_json::to_vec(&m).unwrap(),
-            "application/vnd.oci.image.manifest.v1+json",
-            &sigil::registry::ManifestSel::Tag(tag.to_string()),
-        )
-        .await
-        .unwrap();
     });
-    let _ = &s.reg;
+    let mut layer = sigil::oci::Descriptor::for_bytes(
+        "application/vnd.dev.cosign.simplesigning.v1+json",
+        payload,
+    );
+    layer.annotations = Some(
+        [(
+            "dev.cosignproject.cosign/signature".to_string(),
+            signature.to_string(),
+        )]
+        .into(),
+    );
+    let m = serde_json::json!({
+        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": sigil::oci::Descriptor::for_bytes("application/vnd.oci.image.config.v1+json", b"{}"),
+        "layers": [layer]
+    });
+    push_tagged_manifest(
+        tag_ref,
+        &serde_json::to_vec(&m).unwrap(),
+        "application/vnd.oci.image.manifest.v1+json",
+    );
 }
 
 #[test]
@@ -707,17 +695,4 @@ fn upload_false_writes_files_only_and_require_digest_refuses_tags() {
         "{}",
         out.stderr
     );
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
 }
