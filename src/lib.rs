@@ -5,6 +5,7 @@
 //! [`store`] puts registries and layouts behind one interface, [`discover`] finds what is
 //! attached to an image, and [`cli`] turns flags into calls and results into output.
 
+pub mod attest;
 pub mod cli;
 pub mod discover;
 pub mod oci;

@@ -2,6 +2,7 @@
 //! library calls and results into text or JSON; none holds logic the library lacks.
 
 mod digest;
+mod download;
 mod keys;
 pub mod output;
 mod password;
@@ -52,6 +53,11 @@ pub enum Command {
     Sign(sign::SignArgs),
     /// Verify image signatures in both cosign formats
     Verify(verify::VerifyArgs),
+    /// Verify attestations (in-toto statements) in both cosign formats
+    VerifyAttestation(verify::VerifyAttestationArgs),
+    /// Write signatures, attestations or an SBOM attached to an image to stdout
+    #[command(subcommand)]
+    Download(download::DownloadCommand),
 }
 
 /// Runs a parsed command line.
@@ -64,6 +70,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ImportKeyPair(a) => keys::import(a)?,
         Command::Sign(a) => sign::run(a).await?,
         Command::Verify(a) => verify::run(a).await?,
+        Command::VerifyAttestation(a) => verify::run_attestations(a).await?,
+        Command::Download(c) => download::run(c).await?,
     };
     Ok(ExitCode::from(code))
 }

@@ -34,9 +34,8 @@ pub struct SignArgs {
     /// Images to sign (a tag is resolved once and the digest signed)
     #[arg(required = true)]
     pub images: Vec<ImageRef>,
-    /// Private key: cosign's encrypted format or plain PKCS#8 / SEC1 PEM
-    #[arg(long, value_name = "FILE")]
-    pub key: PathBuf,
+    #[command(flatten)]
+    pub signer: SignerArgs,
     /// Storage format of the signature
     #[arg(long, value_enum, default_value_t = Format::Bundle)]
     pub signature_format: Format,
@@ -61,6 +60,18 @@ pub struct SignArgs {
     /// Write the Sigstore bundle here (bundle format)
     #[arg(long, value_name = "FILE")]
     pub bundle: Option<PathBuf>,
+    #[arg(long, short = 'o', value_enum, default_value_t = output::Format::Text)]
+    pub output: output::Format,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// Who signs: the key and, optionally, its certificate. Shared by `sign` and `attest`.
+#[derive(Debug, Args)]
+pub struct SignerArgs {
+    /// Private key: cosign's encrypted format or plain PKCS#8 / SEC1 PEM
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
     /// Certificate (PEM or DER) for the key, attached to the signature
     #[arg(long, value_name = "FILE")]
     pub certificate: Option<PathBuf>,
@@ -71,10 +82,62 @@ pub struct SignArgs {
     /// Read the key passphrase from this file
     #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
-    #[arg(long, short = 'o', value_enum, default_value_t = output::Format::Text)]
-    pub output: output::Format,
-    #[command(flatten)]
-    pub registry: RegistryArgs,
+}
+
+impl SignerArgs {
+    /// Loads the key (asking for its passphrase) and the certificate material.
+    pub fn load(&self, format: Format) -> anyhow::Result<Signer> {
+        let key = load_private_key(&self.key, self.password_file.as_deref())?;
+        let (certificate, chain_pem) = load_certificate(self, format, &key)?;
+        Ok(Signer {
+            key,
+            certificate,
+            chain_pem,
+        })
+    }
+}
+
+/// An image resolved for signing: its repository, the descriptors to sign (the image, and
+/// with `recursive` each platform of an index) and the repository it is named by.
+pub struct SigningTargets {
+    pub repo: Repository,
+    pub targets: Vec<Descriptor>,
+    pub docker_reference: String,
+}
+
+/// Resolves `image` once (printing the digest a tag resolved to) into what gets signed.
+pub async fn signing_targets(
+    image: &ImageRef,
+    client: &std::sync::Arc<crate::registry::RegistryClient>,
+    require_digest: bool,
+    recursive: bool,
+) -> anyhow::Result<SigningTargets> {
+    let given_digest = Repository::given_digest(image).is_some();
+    if require_digest && !given_digest {
+        bail!("{image} is not pinned by digest (--require-digest)");
+    }
+    let repo = Repository::open(image, client)?;
+    let root = repo.resolve(image).await?;
+    if !given_digest {
+        anstream::eprintln!(
+            "{} {image} resolved to {}",
+            paint(DIM, "note:"),
+            root.digest
+        );
+    }
+    let mut targets: Vec<Descriptor> = vec![root.descriptor()];
+    if recursive && let Manifest::Index(idx) = &root.manifest {
+        targets.extend(idx.manifests.iter().cloned());
+    }
+    let docker_reference = match image {
+        ImageRef::Registry(r) => r.repo_only(),
+        ImageRef::Layout(l) => format!("oci:{}", l.path.display()),
+    };
+    Ok(SigningTargets {
+        repo,
+        targets,
+        docker_reference,
+    })
 }
 
 pub fn parse_annotation(s: &str) -> Result<(String, String), String> {
@@ -89,7 +152,8 @@ type CertificateMaterial = (Option<(Vec<u8>, String)>, Option<String>);
 
 /// The certificate material for the signer, checked to belong to the key.
 fn load_certificate(
-    a: &SignArgs,
+    a: &SignerArgs,
+    format: Format,
     key: &crate::sign::keys::PrivateKey,
 ) -> anyhow::Result<CertificateMaterial> {
     let Some(path) = &a.certificate else {
@@ -138,7 +202,7 @@ fn load_certificate(
                     p.display()
                 )
             })?;
-            if a.signature_format == Format::Bundle {
+            if format == Format::Bundle {
                 anstream::eprintln!(
                     "{} the bundle format carries the leaf certificate only; verifiers need the \
                      chain (sigil verify --certificate-chain, cosign verify --trusted-root)",
@@ -179,43 +243,16 @@ struct Signed {
 }
 
 pub async fn run(a: SignArgs) -> anyhow::Result<u8> {
-    let key = load_private_key(&a.key, a.password_file.as_deref())?;
-    let (certificate, chain_pem) = load_certificate(&a, &key)?;
-    let signer = Signer {
-        key,
-        certificate,
-        chain_pem,
-    };
+    let signer = a.signer.load(a.signature_format)?;
     let annotations: BTreeMap<String, String> = a.annotations.iter().cloned().collect();
     let client = a.registry.client()?;
     let mut results = Vec::new();
     for image in &a.images {
-        let given_digest = match image {
-            ImageRef::Registry(r) => r.digest().is_some(),
-            ImageRef::Layout(l) => l.digest.is_some(),
-        };
-        if a.require_digest && !given_digest {
-            bail!("{image} is not pinned by digest (--require-digest)");
-        }
-        let repo = Repository::open(image, &client)?;
-        let root = repo.resolve(image).await?;
-        if !given_digest {
-            anstream::eprintln!(
-                "{} {image} resolved to {}",
-                paint(DIM, "note:"),
-                root.digest
-            );
-        }
-        let mut targets: Vec<Descriptor> = vec![root.descriptor()];
-        if a.recursive
-            && let Manifest::Index(idx) = &root.manifest
-        {
-            targets.extend(idx.manifests.iter().cloned());
-        }
-        let docker_reference = match image {
-            ImageRef::Registry(r) => r.repo_only(),
-            ImageRef::Layout(l) => format!("oci:{}", l.path.display()),
-        };
+        let SigningTargets {
+            repo,
+            targets,
+            docker_reference,
+        } = signing_targets(image, &client, a.require_digest, a.recursive).await?;
         for (i, target) in targets.iter().enumerate() {
             let outcome = sign_one(
                 &a,

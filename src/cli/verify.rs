@@ -19,6 +19,44 @@ use crate::verify::{self, Report, VerifyOptions};
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
+    #[command(flatten)]
+    pub common: VerifyCommon,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyAttestationArgs {
+    /// Predicate type required: a cosign name (slsaprovenance1, spdxjson, cyclonedx, …) or a
+    /// URI. Without it, attestations of any type count
+    #[arg(long = "type", value_name = "TYPE", value_parser = parse_type)]
+    pub predicate_type: Option<crate::attest::types::PredicateType>,
+    #[command(flatten)]
+    pub common: VerifyCommon,
+}
+
+fn parse_type(s: &str) -> Result<crate::attest::types::PredicateType, String> {
+    crate::attest::types::PredicateType::parse(s).map_err(|e| e.to_string())
+}
+
+/// What is being verified.
+#[derive(Debug, Clone)]
+pub enum Check {
+    Signatures,
+    /// Attestations, of this predicate-type URI when given.
+    Attestations(Option<String>),
+}
+
+impl Check {
+    fn noun(&self) -> &'static str {
+        match self {
+            Check::Signatures => "signature",
+            Check::Attestations(_) => "attestation",
+        }
+    }
+}
+
+/// Options shared by `verify` and `verify-attestation`.
+#[derive(Debug, Args)]
+pub struct VerifyCommon {
     /// Images to verify
     pub images: Vec<ImageRef>,
     /// Read more image references from this file, one per line
@@ -72,6 +110,19 @@ enum Outcome {
 }
 
 pub async fn run(a: VerifyArgs) -> anyhow::Result<u8> {
+    run_checks(a.common, Check::Signatures).await
+}
+
+pub async fn run_attestations(a: VerifyAttestationArgs) -> anyhow::Result<u8> {
+    run_checks(
+        a.common,
+        Check::Attestations(a.predicate_type.map(|t| t.uri)),
+    )
+    .await
+}
+
+/// Verifies every image for `check`, concurrently, and renders the verdicts.
+pub async fn run_checks(a: VerifyCommon, check: Check) -> anyhow::Result<u8> {
     let mut images = a.images.clone();
     if let Some(f) = &a.from_file {
         let text =
@@ -105,6 +156,7 @@ pub async fn run(a: VerifyArgs) -> anyhow::Result<u8> {
         let client = client.clone();
         let mut opts = opts.clone();
         let pin = a.pin_repository;
+        let check = check.clone();
         tasks.spawn(async move {
             let run = async {
                 if pin {
@@ -120,7 +172,7 @@ pub async fn run(a: VerifyArgs) -> anyhow::Result<u8> {
                     Some(d) => {
                         let (exists, report) = tokio::join!(
                             repo.manifest_exists(d),
-                            verify::verify_signatures(&repo, d, &opts)
+                            verify_one(&repo, d, &opts, &check)
                         );
                         if !exists? {
                             return Err(crate::store::StoreError::Invalid {
@@ -132,7 +184,7 @@ pub async fn run(a: VerifyArgs) -> anyhow::Result<u8> {
                     }
                     None => {
                         let root = repo.resolve(&image).await?;
-                        verify::verify_signatures(&repo, &root.digest, &opts).await
+                        verify_one(&repo, &root.digest, &opts, &check).await
                     }
                 }
             };
@@ -172,7 +224,7 @@ pub async fn run(a: VerifyArgs) -> anyhow::Result<u8> {
                 .collect();
             output::print_json(&payloads)?;
             for o in &outcomes {
-                anstream::eprint!("{}", render(o, false));
+                anstream::eprint!("{}", render(o, false, check.noun()));
             }
         }
         output::Format::Text => {
@@ -180,11 +232,11 @@ pub async fn run(a: VerifyArgs) -> anyhow::Result<u8> {
             let text: String = outcomes
                 .iter()
                 .filter(|o| matches!(o, Outcome::Done(_)))
-                .map(|o| render(o, true))
+                .map(|o| render(o, true, check.noun()))
                 .collect();
             output::print(&text)?;
             for o in outcomes.iter().filter(|o| matches!(o, Outcome::Failed(..))) {
-                anstream::eprint!("{}", render(o, true));
+                anstream::eprint!("{}", render(o, true, check.noun()));
             }
         }
     }
@@ -213,7 +265,21 @@ fn read_certificates(
 /// The certificate policy the flags ask for, if any. Like cosign, certificates are only
 /// accepted for an identity and an issuer; unlike cosign, sigil has no built-in Sigstore
 /// root, so a root must be given too.
-fn certificate_policy(a: &VerifyArgs) -> anyhow::Result<Option<CertificatePolicy>> {
+async fn verify_one(
+    repo: &Repository,
+    digest: &crate::oci::Digest,
+    opts: &VerifyOptions,
+    check: &Check,
+) -> crate::store::Result<Report> {
+    match check {
+        Check::Signatures => verify::verify_signatures(repo, digest, opts).await,
+        Check::Attestations(t) => {
+            verify::verify_attestations(repo, digest, opts, t.as_deref()).await
+        }
+    }
+}
+
+fn certificate_policy(a: &VerifyCommon) -> anyhow::Result<Option<CertificatePolicy>> {
     let identity_given =
         a.certificate_identity.is_some() || a.certificate_identity_regexp.is_some();
     let issuer_given =
@@ -284,7 +350,7 @@ fn certificate_policy(a: &VerifyArgs) -> anyhow::Result<Option<CertificatePolicy
     Ok(Some(policy))
 }
 
-fn render(o: &Outcome, details: bool) -> String {
+fn render(o: &Outcome, details: bool, noun: &str) -> String {
     match o {
         Outcome::Failed(image, e) => {
             format!("{} {}: {e}\n", paint(RED, "error"), paint(BOLD, image))
@@ -302,9 +368,9 @@ fn render(o: &Outcome, details: bool) -> String {
                 )
             } else {
                 let why = if r.findings.is_empty() {
-                    format!("no signatures found ({})", r.searched.join("; "))
+                    format!("no {noun}s found ({})", r.searched.join("; "))
                 } else if r.signers.is_empty() {
-                    format!("none of {} signature(s) found verified", r.findings.len())
+                    format!("none of {} {noun}(s) found verified", r.findings.len())
                 } else {
                     format!(
                         "{} verified signer(s), {} required",

@@ -181,3 +181,37 @@ pub async fn attach_legacy(repo: &Repository, tag: &str, layer: &LegacyLayer) ->
     )
     .await
 }
+
+/// A cosign v2 `.att` layer: a DSSE envelope over `statement`, annotated with its predicate
+/// type (and the empty signature annotation cosign writes beside it).
+pub fn legacy_attestation_layer(signer: &Signer, statement: &Statement) -> LegacyLayer {
+    let payload = serde_json::to_vec(statement).unwrap_or_default();
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let signature = signer.key.sign(&pae(INTOTO_PAYLOAD_TYPE, &payload));
+    let envelope = Envelope {
+        payload: b64.encode(&payload),
+        payload_type: INTOTO_PAYLOAD_TYPE.to_string(),
+        signatures: vec![EnvelopeSignature {
+            sig: b64.encode(signature),
+            keyid: None,
+        }],
+    };
+    let mut annotations = BTreeMap::from([
+        (SIGNATURE_ANNOTATION.to_string(), String::new()),
+        (
+            "predicateType".to_string(),
+            statement.predicate_type.clone(),
+        ),
+    ]);
+    if let Some((_, pem)) = &signer.certificate {
+        annotations.insert(CERTIFICATE_ANNOTATION.to_string(), pem.clone());
+    }
+    if let Some(chain) = &signer.chain_pem {
+        annotations.insert(CHAIN_ANNOTATION.to_string(), chain.clone());
+    }
+    LegacyLayer {
+        media_type: media::DSSE_ENVELOPE.to_string(),
+        payload: serde_json::to_vec(&envelope).unwrap_or_default(),
+        annotations,
+    }
+}

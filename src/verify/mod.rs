@@ -7,9 +7,13 @@
 //! (3) it satisfies the repository pin and annotation constraints. Each candidate ends as a
 //! [`Finding`] saying which of these failed, so a denial can always be explained. Fetch errors are operational errors, never "unsigned".
 
+pub mod attestations;
 pub mod certificate;
 pub mod signatures;
+mod signer;
+mod statement;
 
+pub use attestations::verify_attestations;
 pub use certificate::{CertError, CertificatePolicy, Identity};
 pub use signatures::{
     Finding, Report, SignatureFormat, TrustedKey, VerifyOptions, verify_signatures,

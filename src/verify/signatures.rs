@@ -8,18 +8,18 @@ use serde::Serialize;
 use crate::discover::{self, LegacyKind};
 use crate::oci::manifest::Manifest;
 use crate::oci::{Digest, media};
-use crate::sign::attach::{CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, SIGNATURE_ANNOTATION};
+use crate::sign::attach::SIGNATURE_ANNOTATION;
 use crate::sign::bundle::{BUNDLE_V03_MEDIA_TYPE, Bundle};
-use crate::sign::dsse::{COSIGN_SIGN_PREDICATE, INTOTO_PAYLOAD_TYPE, Statement};
+use crate::sign::dsse::COSIGN_SIGN_PREDICATE;
 use crate::sign::keys::PublicKey;
 use crate::sign::simple_signing;
 use crate::store::{ReferrerSource, Repository, Result};
-use crate::verify::certificate::{self, CertificatePolicy, Identity};
+use crate::verify::certificate::{CertificatePolicy, Identity};
+use crate::verify::signer::{CertificateMaterial, Signer, annotation_mismatch, authenticate};
+use crate::verify::statement::{PredicateRule, check_envelope};
 
 /// Most signatures examined per image (layers of a `.sig` manifest plus bundle referrers).
 pub const MAX_SIGNATURES: usize = 1000;
-/// Most DSSE signatures examined per envelope.
-const MAX_ENVELOPE_SIGNATURES: usize = 16;
 
 /// A public key the user trusts, with the name it is reported under (its file name).
 #[derive(Debug, Clone)]
@@ -77,7 +77,7 @@ pub struct Finding {
 
 impl Finding {
     /// A signature that counts, with who signed it and what it said.
-    fn verified(
+    pub(crate) fn verified(
         format: SignatureFormat,
         location: String,
         signer: Signer,
@@ -207,23 +207,18 @@ pub async fn verify_signatures(
         });
     }
 
-    let mut tasks = tokio::task::JoinSet::new();
-    for (i, c) in candidates.into_iter().enumerate() {
-        let repo = repo.clone();
-        tasks.spawn(async move {
-            let blob = match &c {
+    let blobs = fetch_blobs(
+        repo,
+        candidates
+            .iter()
+            .map(|c| match c {
                 Candidate::Bundle { blob, .. } | Candidate::Legacy { blob, .. } => blob.clone(),
-            };
-            (i, repo.blob(&blob).await, c)
-        });
-    }
+            })
+            .collect(),
+    )
+    .await?;
     let mut checked = Vec::new();
-    while let Some(joined) = tasks.join_next().await {
-        let (i, blob, c) = joined.map_err(|e| crate::store::StoreError::Invalid {
-            reference: repo.describe(),
-            detail: e.to_string(),
-        })?;
-        let bytes = blob?;
+    for (i, (c, bytes)) in candidates.into_iter().zip(blobs).enumerate() {
         let f = match c {
             Candidate::Bundle { location, .. } => check_bundle(location, &bytes, digest, opts),
             Candidate::Legacy {
@@ -254,7 +249,28 @@ pub async fn verify_signatures(
     })
 }
 
-fn rejected(format: SignatureFormat, location: String, reason: &str) -> Finding {
+/// Fetches blobs concurrently (bounded by the registry client), in the order given. Any
+/// fetch error is an operational error for the whole verification, never a missing
+/// signature.
+pub(crate) async fn fetch_blobs(repo: &Repository, digests: Vec<Digest>) -> Result<Vec<Vec<u8>>> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, d) in digests.into_iter().enumerate() {
+        let repo = repo.clone();
+        tasks.spawn(async move { (i, repo.blob(&d).await) });
+    }
+    let mut out = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        let (i, blob) = joined.map_err(|e| crate::store::StoreError::Invalid {
+            reference: repo.describe(),
+            detail: e.to_string(),
+        })?;
+        out.push((i, blob?));
+    }
+    out.sort_by_key(|(i, _)| *i);
+    Ok(out.into_iter().map(|(_, b)| b).collect())
+}
+
+pub(crate) fn rejected(format: SignatureFormat, location: String, reason: &str) -> Finding {
     Finding {
         format,
         location,
@@ -267,167 +283,6 @@ fn rejected(format: SignatureFormat, location: String, reason: &str) -> Finding 
     }
 }
 
-/// The certificate a signature carries: the leaf (DER) and the chain after it.
-#[derive(Debug, Default)]
-struct CertificateMaterial {
-    leaf: Option<Vec<u8>>,
-    chain: Vec<Vec<u8>>,
-    /// Why the material could not be read (it then counts as absent, and says why).
-    error: Option<String>,
-}
-
-impl CertificateMaterial {
-    fn from_bundle(bundle: &Bundle) -> CertificateMaterial {
-        let b64 = base64::engine::general_purpose::STANDARD;
-        let vm = &bundle.verification_material;
-        let mut ders = Vec::new();
-        if let Some(c) = &vm.certificate {
-            ders.push(&c.raw_bytes);
-        } else if let Some(chain) = &vm.x509_certificate_chain {
-            // Bundles before v0.3: the leaf first, then its chain.
-            if chain.certificates.len() > certificate::MAX_CHAIN + 1 {
-                return Self::invalid(format!(
-                    "bundle certificate chain has {} certificates, more than {}",
-                    chain.certificates.len(),
-                    certificate::MAX_CHAIN + 1
-                ));
-            }
-            ders.extend(chain.certificates.iter().map(|c| &c.raw_bytes));
-        }
-        let mut decoded = Vec::new();
-        for d in ders {
-            match b64.decode(d) {
-                Ok(d) => decoded.push(d),
-                Err(_) => return Self::invalid("bundle certificate is not base64".into()),
-            }
-        }
-        let mut it = decoded.into_iter();
-        CertificateMaterial {
-            leaf: it.next(),
-            chain: it.collect(),
-            error: None,
-        }
-    }
-
-    fn from_annotations(annotations: &BTreeMap<String, String>) -> CertificateMaterial {
-        let Some(leaf_pem) = annotations.get(CERTIFICATE_ANNOTATION) else {
-            return CertificateMaterial::default();
-        };
-        let leaf = match certificate::pem_certificates(leaf_pem, CERTIFICATE_ANNOTATION, 1) {
-            Ok(mut d) => d.remove(0),
-            Err(e) => return Self::invalid(e.to_string()),
-        };
-        let chain = match annotations.get(CHAIN_ANNOTATION) {
-            Some(pem) if !pem.trim().is_empty() => {
-                match certificate::pem_certificates(pem, CHAIN_ANNOTATION, certificate::MAX_CHAIN) {
-                    Ok(d) => d,
-                    Err(e) => return Self::invalid(e.to_string()),
-                }
-            }
-            _ => Vec::new(),
-        };
-        CertificateMaterial {
-            leaf: Some(leaf),
-            chain,
-            error: None,
-        }
-    }
-
-    fn invalid(reason: String) -> CertificateMaterial {
-        CertificateMaterial {
-            error: Some(reason),
-            ..Default::default()
-        }
-    }
-}
-
-/// Who made a signature.
-enum Signer {
-    Key(String),
-    Certificate(Identity),
-}
-
-impl Signer {
-    fn name(&self) -> String {
-        match self {
-            Signer::Key(k) => k.clone(),
-            Signer::Certificate(id) => id.to_string(),
-        }
-    }
-}
-
-/// Finds who made one of `signatures` over `message`: a trusted key, or (with a certificate
-/// policy) the certificate the signature carries, verified against the policy and used as the
-/// key. A signature without a certificate never satisfies a certificate policy. On failure,
-/// says why for each way tried.
-fn authenticate(
-    opts: &VerifyOptions,
-    message: &[u8],
-    signatures: &[Vec<u8>],
-    material: &CertificateMaterial,
-) -> std::result::Result<Signer, String> {
-    for sig in signatures {
-        if let Some(k) = opts.keys.iter().find(|k| k.key.verify(message, sig)) {
-            return Ok(Signer::Key(k.name.clone()));
-        }
-    }
-    let mut reasons = Vec::new();
-    if !opts.keys.is_empty() || opts.certificate.is_none() {
-        let names: Vec<&str> = opts.keys.iter().map(|k| k.name.as_str()).collect();
-        reasons.push(format!(
-            "signature does not verify with {}",
-            if names.is_empty() {
-                "any key (none given)".to_string()
-            } else {
-                names.join(", ")
-            }
-        ));
-    }
-    if let Some(policy) = &opts.certificate {
-        reasons.push(match certified(policy, message, signatures, material) {
-            Ok(identity) => return Ok(Signer::Certificate(identity)),
-            Err(e) => e,
-        });
-    }
-    Err(reasons.join("; "))
-}
-
-/// The identity of the certificate that made one of `signatures`, if it satisfies `policy`.
-fn certified(
-    policy: &CertificatePolicy,
-    message: &[u8],
-    signatures: &[Vec<u8>],
-    material: &CertificateMaterial,
-) -> std::result::Result<Identity, String> {
-    if let Some(e) = &material.error {
-        return Err(format!("certificate: {e}"));
-    }
-    let Some(leaf) = &material.leaf else {
-        return Err(
-            "signature carries no certificate, and a certificate identity is required".into(),
-        );
-    };
-    let key = certificate::public_key_of(leaf).map_err(|e| format!("certificate: {e}"))?;
-    if !signatures.iter().any(|s| key.verify(message, s)) {
-        return Err("signature does not verify with its certificate's key".into());
-    }
-    // No transparency log or timestamp says when the signature was made: use now.
-    certificate::verify_leaf(leaf, &material.chain, policy, crate::util::time::now_unix())
-        .map_err(|e| format!("certificate: {e}"))
-}
-
-/// Checks `-a` constraints; returns the first mismatch.
-fn annotation_mismatch(
-    want: &BTreeMap<String, String>,
-    have: &BTreeMap<String, String>,
-) -> Option<String> {
-    want.iter().find_map(|(k, v)| match have.get(k) {
-        Some(h) if h == v => None,
-        Some(h) => Some(format!("annotation {k}={h:?}, required {v:?}")),
-        None => Some(format!("annotation {k} missing, required {v:?}")),
-    })
-}
-
 fn check_bundle(location: String, bytes: &[u8], digest: &Digest, opts: &VerifyOptions) -> Finding {
     let fail = |reason: String| rejected(SignatureFormat::Bundle, location.clone(), &reason);
     let bundle = match Bundle::parse(bytes) {
@@ -437,84 +292,17 @@ fn check_bundle(location: String, bytes: &[u8], digest: &Digest, opts: &VerifyOp
     let Some(env) = &bundle.dsse_envelope else {
         return fail("bundle has no DSSE envelope".into());
     };
-    if env.payload_type != INTOTO_PAYLOAD_TYPE {
-        return fail(format!(
-            "DSSE payload type {:?} is not in-toto",
-            env.payload_type
-        ));
-    }
-    let signed = match env.signed_bytes() {
-        Ok(s) => s,
-        Err(e) => return fail(e),
-    };
-    let b64 = base64::engine::general_purpose::STANDARD;
-    let signatures: Vec<Vec<u8>> = env
-        .signatures
-        .iter()
-        .take(MAX_ENVELOPE_SIGNATURES)
-        .filter_map(|s| b64.decode(&s.sig).ok())
-        .collect();
     let material = CertificateMaterial::from_bundle(&bundle);
-    let signer = match authenticate(opts, &signed, &signatures, &material) {
-        Ok(s) => s,
-        Err(reason) => return fail(reason),
-    };
-    let statement = match env.payload_bytes().and_then(|p| Statement::parse(&p)) {
-        Ok(s) => s,
-        Err(e) => return fail(e),
-    };
-    if statement.predicate_type != COSIGN_SIGN_PREDICATE {
-        return fail(format!(
-            "statement is not a signature (predicateType {})",
-            statement.predicate_type
-        ));
+    match check_envelope(env, &material, digest, opts, PredicateRule::Signature) {
+        Ok(c) => Finding::verified(
+            SignatureFormat::Bundle,
+            location,
+            c.signer,
+            c.annotations,
+            serde_json::to_value(&c.statement).ok(),
+        ),
+        Err(reason) => fail(reason),
     }
-    let Some(subject) = statement.subject_for(digest) else {
-        let named: Vec<String> = statement
-            .subject
-            .iter()
-            .flat_map(|s| s.digest.iter().map(|(a, h)| format!("{a}:{h}")))
-            .take(3)
-            .collect();
-        return fail(format!(
-            "statement is about {}, not {digest}",
-            named.join(", ")
-        ));
-    };
-    let annotations: BTreeMap<String, String> = subject
-        .annotations
-        .iter()
-        .flatten()
-        .map(|(k, v)| {
-            (
-                k.clone(),
-                v.as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| v.to_string()),
-            )
-        })
-        .collect();
-    if let Some(repo) = &opts.repository {
-        match &subject.name {
-            Some(n) if n == repo => {}
-            Some(n) => return fail(format!("statement names repository {n}, not {repo}")),
-            None => {
-                return fail(format!(
-                    "statement names no repository, and {repo} is required"
-                ));
-            }
-        }
-    }
-    if let Some(m) = annotation_mismatch(&opts.annotations, &annotations) {
-        return fail(m);
-    }
-    Finding::verified(
-        SignatureFormat::Bundle,
-        location,
-        signer,
-        annotations,
-        serde_json::to_value(&statement).ok(),
-    )
 }
 
 fn check_legacy(
@@ -576,7 +364,10 @@ fn check_legacy(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sign::attach::{CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION};
+    use crate::sign::dsse::INTOTO_PAYLOAD_TYPE;
     use crate::sign::keys::PrivateKey;
+    use crate::verify::certificate;
 
     fn fixture(name: &str) -> String {
         std::fs::read_to_string(

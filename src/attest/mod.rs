@@ -1,0 +1,4 @@
+//! Attestations: in-toto statements about an image digest (provenance, SBOMs, VEX, custom),
+//! signed as DSSE and stored as cosign stores them.
+
+pub mod types;

@@ -1,0 +1,176 @@
+//! Attestation verification for one image digest: cosign v3 bundle referrers whose
+//! statement is not a signature, and the DSSE envelopes of cosign v2's `sha256-<hex>.att`
+//! tag. Each is checked like a signature (key or certificate, over PAE) and must be a
+//! statement about this digest, of the requested predicate type when one is given.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::discover::{self, LegacyKind};
+use crate::oci::manifest::Manifest;
+use crate::oci::{Digest, media};
+use crate::sign::attach::BUNDLE_PREDICATE_ANNOTATION;
+use crate::sign::bundle::{BUNDLE_V03_MEDIA_TYPE, Bundle};
+use crate::sign::dsse::{COSIGN_SIGN_PREDICATE, Envelope};
+use crate::store::{Repository, Result, StoreError};
+use crate::verify::signatures::{
+    Finding, MAX_SIGNATURES, Report, SignatureFormat, VerifyOptions, fetch_blobs, rejected,
+};
+use crate::verify::signer::CertificateMaterial;
+use crate::verify::statement::{PredicateRule, check_envelope};
+
+/// The layer annotation cosign v2 puts on each `.att` envelope.
+pub const LEGACY_PREDICATE_ANNOTATION: &str = "predicateType";
+
+struct Candidate {
+    format: SignatureFormat,
+    location: String,
+    blob: Digest,
+    layer_annotations: BTreeMap<String, String>,
+}
+
+/// Finds and checks every attestation on `digest` (of `predicate_type`, if given).
+pub async fn verify_attestations(
+    repo: &Repository,
+    digest: &Digest,
+    opts: &VerifyOptions,
+    predicate_type: Option<&str>,
+) -> Result<Report> {
+    let attached = discover::attached_with(repo, digest, &[LegacyKind::Att]).await?;
+    let searched = vec![
+        format!("referrers of {digest} ({})", attached.referrers_source),
+        format!("tag {}", LegacyKind::Att.tag_for(digest)),
+    ];
+    // Annotations only steer the search (skip what claims another type); the statement's
+    // own predicate type is what is checked.
+    let wanted = |claimed: Option<&String>| match (claimed, predicate_type) {
+        (Some(c), _) if c == COSIGN_SIGN_PREDICATE => false,
+        (Some(c), Some(want)) => c == want,
+        _ => true,
+    };
+    let mut findings = Vec::new();
+    let mut candidates = Vec::new();
+    for r in &attached.referrers {
+        if r.artifact_type != BUNDLE_V03_MEDIA_TYPE
+            || !wanted(r.annotations.get(BUNDLE_PREDICATE_ANNOTATION))
+        {
+            continue;
+        }
+        let location = format!("referrer {}", r.digest);
+        match &r.manifest.manifest {
+            Manifest::Image(m)
+                if m.layers.len() == 1 && m.layers[0].media_type == BUNDLE_V03_MEDIA_TYPE =>
+            {
+                candidates.push(Candidate {
+                    format: SignatureFormat::Bundle,
+                    location,
+                    blob: m.layers[0].digest.clone(),
+                    layer_annotations: BTreeMap::new(),
+                })
+            }
+            _ => findings.push(rejected(
+                SignatureFormat::Bundle,
+                location,
+                "referrer is not a single-bundle manifest",
+            )),
+        }
+    }
+    for r in &attached.rejected {
+        findings.push(rejected(
+            SignatureFormat::Bundle,
+            format!("referrer {}", r.digest),
+            &r.reason,
+        ));
+    }
+    for l in &attached.legacy {
+        for (i, layer) in l.layers.iter().enumerate() {
+            let location = format!("{} layer {i}", l.tag);
+            let annotations = layer.annotations.clone().unwrap_or_default();
+            if !wanted(annotations.get(LEGACY_PREDICATE_ANNOTATION)) {
+                continue;
+            }
+            if layer.media_type != media::DSSE_ENVELOPE {
+                findings.push(rejected(
+                    SignatureFormat::Legacy,
+                    location,
+                    "layer is not a DSSE envelope",
+                ));
+                continue;
+            }
+            candidates.push(Candidate {
+                format: SignatureFormat::Legacy,
+                location,
+                blob: layer.digest.clone(),
+                layer_annotations: annotations,
+            });
+        }
+    }
+    if candidates.len() > MAX_SIGNATURES {
+        return Err(StoreError::Invalid {
+            reference: format!("{}@{digest}", repo.describe()),
+            detail: format!(
+                "{} attestations attached, more than {MAX_SIGNATURES}",
+                candidates.len()
+            ),
+        });
+    }
+    let blobs = fetch_blobs(repo, candidates.iter().map(|c| c.blob.clone()).collect()).await?;
+    for (c, bytes) in candidates.into_iter().zip(blobs) {
+        findings.push(check(c, &bytes, digest, opts, predicate_type));
+    }
+    let signers: BTreeSet<String> = findings
+        .iter()
+        .filter(|f| f.verified)
+        .filter_map(|f| f.signer.clone())
+        .collect();
+    let required = opts.min_signatures.max(1);
+    Ok(Report {
+        digest: digest.clone(),
+        referrers_source: attached.referrers_source,
+        searched,
+        passed: signers.len() >= required,
+        signers,
+        required,
+        findings,
+    })
+}
+
+fn check(
+    c: Candidate,
+    bytes: &[u8],
+    digest: &Digest,
+    opts: &VerifyOptions,
+    predicate_type: Option<&str>,
+) -> Finding {
+    let (envelope, material) = match c.format {
+        SignatureFormat::Bundle => match Bundle::parse(bytes) {
+            Ok(b) => match &b.dsse_envelope {
+                Some(env) => (env.clone(), CertificateMaterial::from_bundle(&b)),
+                None => return rejected(c.format, c.location, "bundle has no DSSE envelope"),
+            },
+            Err(e) => return rejected(c.format, c.location, &e),
+        },
+        SignatureFormat::Legacy => match serde_json::from_slice::<Envelope>(bytes) {
+            Ok(env) => (
+                env,
+                CertificateMaterial::from_annotations(&c.layer_annotations),
+            ),
+            Err(e) => return rejected(c.format, c.location, &format!("not a DSSE envelope: {e}")),
+        },
+    };
+    match check_envelope(
+        &envelope,
+        &material,
+        digest,
+        opts,
+        PredicateRule::Attestation(predicate_type),
+    ) {
+        Ok(ok) => Finding::verified(
+            c.format,
+            c.location,
+            ok.signer,
+            ok.annotations,
+            serde_json::to_value(&ok.statement).ok(),
+        ),
+        Err(reason) => rejected(c.format, c.location, &reason),
+    }
+}
