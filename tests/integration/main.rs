@@ -10,4 +10,5 @@ mod interop;
 mod layout;
 mod liar;
 mod lying;
+mod parsers;
 mod signing;
