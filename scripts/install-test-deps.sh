@@ -5,6 +5,9 @@
 #   cosign oras crane  from Debian's unstable suite, unpacked into a private prefix
 #   refreg           a tiny Go program around go-containerregistry's in-memory registry with
 #                    the OCI 1.1 referrers API switched on, compiled from Debian's Go packages
+#   cyclonedx-py pyspdxtools sbom4python pixi-sbom
+#                    real SBOM generators and SPDX's validator from PyPI, pinned, in a private
+#                    venv under PREFIX/venv and linked into the bin directory (scripts/make-sboms.sh)
 #
 # Usage: scripts/install-test-deps.sh [PREFIX]     (default: $SIGIL_TEST_DEPS or ~/.cache/sigil-test-deps)
 # The last line printed is the directory to put on PATH. Idempotent: a second run does nothing.
@@ -28,6 +31,35 @@ if ! command -v docker-registry >/dev/null 2>&1; then
   log "installing docker-registry"
   apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-registry >/dev/null
+fi
+
+# 1b. SBOM generators and validators from PyPI, pinned, in a private venv. The stamp file
+#     records what was installed, so a changed pin reinstalls and an unchanged one does nothing.
+venv="$prefix/venv"
+sbom_tools=(cyclonedx-py pyspdxtools sbom4python pixi-sbom)
+sbom_pins="cyclonedx-bom==7.5.0 spdx-tools==0.8.5 sbom4python==0.12.6 lib4sbom==0.10.4 pixi-sbom==1.15.0"
+sbom_ok() {
+  local t
+  [ "$(cat "$venv/.sigil-pins" 2>/dev/null)" = "$sbom_pins" ] || return 1
+  for t in "${sbom_tools[@]}"; do [ -x "$bin/$t" ] || return 1; done
+}
+if ! sbom_ok; then
+  log "installing $sbom_pins into $venv"
+  rm -rf "$venv"
+  if ! python3 -m venv "$venv" >/dev/null 2>&1; then
+    # Debian's own python3 needs python3-venv (ensurepip) to make a venv.
+    rm -rf "$venv"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    python3 -m venv "$venv"
+  fi
+  # shellcheck disable=SC2086 # the pins are words
+  "$venv/bin/pip" install -q --disable-pip-version-check --no-input $sbom_pins >&2
+  for t in "${sbom_tools[@]}"; do
+    ln -sf "$venv/bin/$t" "$bin/$t"
+    "$bin/$t" --help >/dev/null 2>&1 || { log "$t was installed but does not run"; exit 1; }
+  done
+  echo "$sbom_pins" > "$venv/.sigil-pins"
 fi
 
 if peers_ok; then

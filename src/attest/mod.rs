@@ -1,4 +1,5 @@
 //! Attestations: in-toto statements about an image digest (provenance, SBOMs, VEX, custom),
 //! signed as DSSE and stored as cosign stores them.
 
+pub mod predicate;
 pub mod types;

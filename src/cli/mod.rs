@@ -1,6 +1,7 @@
 //! The command line: clap definitions, one module per subcommand. Each turns flags into
 //! library calls and results into text or JSON; none holds logic the library lacks.
 
+mod attest;
 mod digest;
 mod download;
 mod keys;
@@ -53,6 +54,8 @@ pub enum Command {
     Sign(sign::SignArgs),
     /// Verify image signatures in both cosign formats
     Verify(verify::VerifyArgs),
+    /// Attach a signed in-toto attestation (SLSA provenance, SBOM, VEX, custom) to images
+    Attest(attest::AttestArgs),
     /// Verify attestations (in-toto statements) in both cosign formats
     VerifyAttestation(verify::VerifyAttestationArgs),
     /// Write signatures, attestations or an SBOM attached to an image to stdout
@@ -70,6 +73,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ImportKeyPair(a) => keys::import(a)?,
         Command::Sign(a) => sign::run(a).await?,
         Command::Verify(a) => verify::run(a).await?,
+        Command::Attest(a) => attest::run(a).await?,
         Command::VerifyAttestation(a) => verify::run_attestations(a).await?,
         Command::Download(c) => download::run(c).await?,
     };

@@ -2,6 +2,7 @@
 //! refreg) and real peer tools (cosign, oras, crane), plus an in-process lying registry for
 //! the malicious cases no real registry produces on cue.
 
+mod attestations;
 mod auth;
 mod caching;
 mod certificates;
