@@ -8,6 +8,7 @@
 pub mod attest;
 pub mod cli;
 pub mod discover;
+pub mod dockerfile;
 pub mod oci;
 pub mod registry;
 pub mod sign;

@@ -2,4 +2,5 @@
 //! signed as DSSE and stored as cosign stores them.
 
 pub mod predicate;
+pub mod provenance;
 pub mod types;

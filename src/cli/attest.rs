@@ -29,12 +29,18 @@ pub struct AttestArgs {
     #[command(flatten)]
     pub signer: SignerArgs,
     /// The predicate (JSON; any text for --type custom)
-    #[arg(long, value_name = "FILE", required_unless_present = "statement")]
+    #[arg(long, value_name = "FILE", required_unless_present_any = ["statement", "provenance_from_env"])]
     pub predicate: Option<PathBuf>,
     /// Predicate type: slsaprovenance, slsaprovenance02, slsaprovenance1, spdx, spdxjson,
-    /// cyclonedx, openvex, vuln, custom, or a predicate-type URI
-    #[arg(long = "type", value_name = "TYPE", default_value = "custom", value_parser = parse_type)]
-    pub predicate_type: PredicateType,
+    /// cyclonedx, openvex, vuln, custom, or a predicate-type URI [default: custom, or
+    /// slsaprovenance1 with --provenance-from-env]
+    #[arg(long = "type", value_name = "TYPE", value_parser = parse_type)]
+    pub predicate_type: Option<PredicateType>,
+    /// Generate the SLSA v1 provenance predicate from the CI environment (see `sigil provenance`)
+    #[arg(long, conflicts_with_all = ["predicate", "statement"])]
+    pub provenance_from_env: bool,
+    #[command(flatten)]
+    pub provenance: super::provenance::ProvenanceFlags,
     /// A ready in-toto statement to sign instead (its subject must name the image digest)
     #[arg(long, value_name = "FILE", conflicts_with = "predicate")]
     pub statement: Option<PathBuf>,
@@ -81,6 +87,16 @@ struct Attested {
 }
 
 pub async fn run(a: AttestArgs) -> anyhow::Result<u8> {
+    let default_type = if a.provenance_from_env {
+        "slsaprovenance1"
+    } else {
+        "custom"
+    };
+    let predicate_type = match &a.predicate_type {
+        Some(t) => t.clone(),
+        None => PredicateType::parse(default_type)?,
+    };
+    let client = a.registry.client()?;
     // Everything that can be wrong with the input is found before the key is even opened.
     let content = match (&a.statement, &a.predicate) {
         (Some(path), _) => {
@@ -88,24 +104,33 @@ pub async fn run(a: AttestArgs) -> anyhow::Result<u8> {
                 .with_context(|| format!("statement {}", path.display()))?;
             let s = Statement::parse(&bytes)
                 .map_err(|e| anyhow::anyhow!("statement {}: {e}", path.display()))?;
-            predicate::load(
-                &PredicateType::parse(&s.predicate_type).unwrap_or(a.predicate_type.clone()),
-                &serde_json::to_vec(&s.predicate)?,
-            )
-            .with_context(|| format!("statement {}: predicate", path.display()))?;
+            let kind = PredicateType::parse(&s.predicate_type).unwrap_or(predicate_type.clone());
+            predicate::load(&kind, &serde_json::to_vec(&s.predicate)?)
+                .with_context(|| format!("statement {}: predicate", path.display()))?;
             Content::Statement(s)
         }
         (None, Some(path)) => {
             let bytes = predicate::read_file(path)
                 .with_context(|| format!("predicate {}", path.display()))?;
-            let value = predicate::load(&a.predicate_type, &bytes)
+            let value = predicate::load(&predicate_type, &bytes)
                 .with_context(|| format!("predicate {}", path.display()))?;
             Content::Predicate(value)
         }
-        (None, None) => bail!("give --predicate FILE (with --type) or --statement FILE"),
+        (None, None) if a.provenance_from_env => {
+            if predicate_type.uri != crate::attest::types::SLSA_PROVENANCE_V1 {
+                bail!("--provenance-from-env makes SLSA v1 provenance; use --type slsaprovenance1");
+            }
+            let value = super::provenance::predicate_from_env(&a.provenance, &client).await?;
+            // The generated predicate passes the same checks as one read from a file.
+            predicate::load(&predicate_type, &serde_json::to_vec(&value)?)
+                .context("generated provenance")?;
+            Content::Predicate(value)
+        }
+        (None, None) => {
+            bail!("give --predicate FILE (with --type), --statement FILE or --provenance-from-env")
+        }
     };
     let signer = a.signer.load(a.signature_format)?;
-    let client = a.registry.client()?;
     let mut results = Vec::new();
     for image in &a.images {
         let SigningTargets {
@@ -125,7 +150,7 @@ pub async fn run(a: AttestArgs) -> anyhow::Result<u8> {
                         )]),
                         annotations: None,
                     }],
-                    predicate_type: a.predicate_type.uri.clone(),
+                    predicate_type: predicate_type.uri.clone(),
                     predicate: p.clone(),
                 },
                 Content::Statement(s) => {

@@ -7,6 +7,7 @@ mod download;
 mod keys;
 pub mod output;
 mod password;
+mod provenance;
 mod registry_args;
 mod sign;
 mod tree;
@@ -55,12 +56,14 @@ pub enum Command {
     /// Verify image signatures in both cosign formats
     Verify(verify::VerifyArgs),
     /// Attach a signed in-toto attestation (SLSA provenance, SBOM, VEX, custom) to images
-    Attest(attest::AttestArgs),
+    Attest(Box<attest::AttestArgs>),
     /// Verify attestations (in-toto statements) in both cosign formats
     VerifyAttestation(verify::VerifyAttestationArgs),
     /// Write signatures, attestations or an SBOM attached to an image to stdout
     #[command(subcommand)]
     Download(download::DownloadCommand),
+    /// Generate a SLSA v1 provenance predicate for an image build from the CI environment
+    Provenance(provenance::ProvenanceArgs),
 }
 
 /// Runs a parsed command line.
@@ -73,9 +76,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ImportKeyPair(a) => keys::import(a)?,
         Command::Sign(a) => sign::run(a).await?,
         Command::Verify(a) => verify::run(a).await?,
-        Command::Attest(a) => attest::run(a).await?,
+        Command::Attest(a) => attest::run(*a).await?,
         Command::VerifyAttestation(a) => verify::run_attestations(a).await?,
         Command::Download(c) => download::run(c).await?,
+        Command::Provenance(a) => provenance::run(a).await?,
     };
     Ok(ExitCode::from(code))
 }

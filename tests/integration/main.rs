@@ -12,4 +12,5 @@ mod layout;
 mod liar;
 mod lying;
 mod parsers;
+mod provenance;
 mod signing;
