@@ -251,8 +251,17 @@ fn cosign_attestations_verify_with_sigil_on_refreg() {
 }
 
 #[test]
-fn forged_attestations_are_rejected() {
-    let s = setup(Kind::Distribution);
+fn forged_attestations_are_rejected_on_distribution() {
+    forged_attestations_are_rejected(Kind::Distribution);
+}
+
+#[test]
+fn forged_attestations_are_rejected_on_refreg() {
+    forged_attestations_are_rejected(Kind::Refreg);
+}
+
+fn forged_attestations_are_rejected(kind: Kind) {
+    let s = setup(kind);
     let a = s.image("forge", "image A");
     let b_digest = push_image(&s.env, &s.reg.repo("forge:b"), "image B", false);
     let b = format!("{}@{b_digest}", s.reg.repo("forge"));
@@ -386,8 +395,17 @@ fn forged_attestations_are_rejected() {
 }
 
 #[test]
-fn bad_predicates_push_nothing() {
-    let s = setup(Kind::Refreg);
+fn bad_predicates_push_nothing_on_distribution() {
+    bad_predicates_push_nothing(Kind::Distribution);
+}
+
+#[test]
+fn bad_predicates_push_nothing_on_refreg() {
+    bad_predicates_push_nothing(Kind::Refreg);
+}
+
+fn bad_predicates_push_nothing(kind: Kind) {
+    let s = setup(kind);
     let image = s.image("bad", "bad predicates");
     let dir = s.env.path();
     let write = |name: &str, body: &[u8]| {

@@ -241,8 +241,17 @@ fn hex(digest: &str) -> &str {
 }
 
 #[test]
-fn github_actions_provenance_lists_the_dockerfiles_images_with_crane_digests() {
-    let reg = Registry::start(Kind::Distribution);
+fn github_actions_provenance_lists_the_dockerfiles_images_with_crane_digests_on_distribution() {
+    github_actions_provenance(Kind::Distribution);
+}
+
+#[test]
+fn github_actions_provenance_lists_the_dockerfiles_images_with_crane_digests_on_refreg() {
+    github_actions_provenance(Kind::Refreg);
+}
+
+fn github_actions_provenance(kind: Kind) {
+    let reg = Registry::start(kind);
     let mut env = Env::new();
     let images = push_images(&reg, &env);
     write_dockerfile(&env, DOCKERFILE);
