@@ -99,6 +99,36 @@ fn sigil_to_cosign(kind: Kind) {
     // And sigil verifies its own signatures in both formats.
     let out = s.sigil(&["verify", "--key", &s.public, "-o", "json", &image]);
     assert_eq!(payloads(out.ok()).len(), 2);
+    // download signature: cosign's JSON for the legacy layer, the bundle for the referrer;
+    // with --key, the verified payloads.
+    let raw = s.sigil(&["download", "signature", &image]);
+    let docs: Vec<Value> = raw
+        .ok()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(docs.len(), 2, "{docs:?}");
+    assert!(
+        docs.iter()
+            .any(|d| d["Base64Signature"].is_string() && d["Payload"].is_string())
+    );
+    assert!(
+        docs.iter()
+            .any(|d| d["mediaType"] == "application/vnd.dev.sigstore.bundle.v0.3+json")
+    );
+    let verified = s.sigil(&["download", "signature", "--key", &s.public, &image]);
+    assert_eq!(verified.ok().lines().count(), 2);
+    let other = crate::harness::cosign_keys(&s.env, &s.env.path().join("dl-other"))
+        .1
+        .display()
+        .to_string();
+    let none = s.sigil(&["download", "signature", "--key", &other, &image]);
+    none.code(2);
+    assert!(
+        none.stderr.contains("no signatures found"),
+        "{}",
+        none.stderr
+    );
 }
 
 #[test]
