@@ -10,6 +10,7 @@ pub mod cli;
 pub mod discover;
 pub mod dockerfile;
 pub mod oci;
+pub mod policy;
 pub mod registry;
 pub mod sign;
 pub mod store;

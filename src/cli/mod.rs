@@ -7,6 +7,7 @@ mod download;
 mod keys;
 pub mod output;
 mod password;
+mod policy;
 mod provenance;
 mod registry_args;
 mod sign;
@@ -64,6 +65,9 @@ pub enum Command {
     Download(download::DownloadCommand),
     /// Generate a SLSA v1 provenance predicate for an image build from the CI environment
     Provenance(provenance::ProvenanceArgs),
+    /// Work with Rego policies: run their unit tests
+    #[command(subcommand)]
+    Policy(policy::PolicyCommand),
 }
 
 /// Runs a parsed command line.
@@ -80,6 +84,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::VerifyAttestation(a) => verify::run_attestations(a).await?,
         Command::Download(c) => download::run(c).await?,
         Command::Provenance(a) => provenance::run(a).await?,
+        Command::Policy(c) => policy::run(c).await?,
     };
     Ok(ExitCode::from(code))
 }

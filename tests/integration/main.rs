@@ -12,5 +12,6 @@ mod layout;
 mod liar;
 mod lying;
 mod parsers;
+mod policy;
 mod provenance;
 mod signing;

@@ -1,0 +1,41 @@
+# SIGIL-IMG-005 non-root: the image configuration must set a user that is not root (User
+# unset, "root", "0", "0:0" are denied). For an index, every platform's configuration.
+package sigil
+
+import rego.v1
+
+img_user_name := "non-root"
+
+img_user_code := "SIGIL-IMG-005"
+
+# The configurations to check: the image's own, else each platform's.
+img_user_configs contains [loc, conf] if {
+	conf := input.image.config
+	is_object(conf)
+	loc := display(input.image.reference)
+}
+
+img_user_configs contains [loc, conf] if {
+	not is_object(input.image.config)
+	some p in input.image.platforms
+	conf := p.config
+	is_object(conf)
+	loc := sprintf("%s (%s)", [display(input.image.reference), p.platform])
+}
+
+img_user_findings contains {"msg": msg, "user": object.get(conf, "user", null)} if {
+	some [loc, conf] in img_user_configs
+	problem := user_problem(object.get(conf, "user", null))
+	msg := sprintf("%s %s", [loc, problem])
+}
+
+img_user_findings contains {"msg": msg} if {
+	ref := input.image.reference
+	count(img_user_configs) == 0
+	msg := sprintf("%s: the image configuration is unknown, so its user cannot be checked", [display(ref)])
+}
+
+findings contains object.union(f, {"code": img_user_code, "name": img_user_name}) if {
+	cfg[img_user_name].enabled == true
+	some f in img_user_findings
+}

@@ -1,0 +1,170 @@
+# Helpers shared by sigil's built-in rules: rule configuration (data.sigil.config.rules)
+# and checks on image references shared by the image and Dockerfile
+# rules. Nothing here produces a result by itself.
+package sigil
+
+import rego.v1
+
+# The rule configuration, read once per evaluation.
+cfg := data.sigil.config.rules
+
+# A rule parameter with a default.
+param(name, key, fallback) := object.get(cfg, [name, key], fallback)
+
+# The mode of a rule by name: "deny", "warn" or "off". Off unless enabled; a mode other
+# than "warn" denies, so a typo never weakens a rule. (Each built-in rule reads
+# cfg[name].enabled and .mode directly, which is faster.)
+mode(name) := "off" if {
+	not cfg[name].enabled == true
+} else := "warn" if {
+	cfg[name].mode == "warn"
+} else := "deny"
+
+enabled(name) if mode(name) != "off"
+
+# Every enabled rule contributes its results to `findings` ({code, name, msg, …}); each
+# result denies, or warns when its rule's mode is "warn".
+deny contains r if {
+	some r in findings
+	not cfg[r.name].mode == "warn"
+}
+
+warn contains r if {
+	some r in findings
+	cfg[r.name].mode == "warn"
+}
+
+# --- image references -------------------------------------------------------------------
+# A reference object: {given, name, registry, repository, tag, tag_implicit, digest, pinned}.
+
+pinned(ref) if ref.pinned == true
+
+pinned(ref) if {
+	is_string(ref.digest)
+	ref.digest != ""
+}
+
+# The tag is latest: written as :latest, or implied because neither tag nor digest was given.
+latest(ref) if ref.tag_implicit == true
+
+latest(ref) if ref.tag == "latest"
+
+latest_reason(ref) := "has no tag or digest, so it means :latest" if {
+	ref.tag_implicit == true
+} else := "uses the tag latest"
+
+# Glob match where * stays within one path segment and ** crosses segments.
+glob_any(patterns, s) if {
+	some p in patterns
+	glob.match(p, ["/"], s)
+}
+
+# The reference's registry/repository, "" when unknown.
+ref_name(ref) := ref.name if {
+	is_string(ref.name)
+} else := concat("/", [ref.registry, ref.repository]) if {
+	is_string(ref.registry)
+	is_string(ref.repository)
+} else := ""
+
+trusted(ref, registries, repositories) if {
+	is_string(ref.registry)
+	glob_any(registries, ref.registry)
+}
+
+trusted(ref, registries, repositories) if glob_any(repositories, ref_name(ref))
+
+display(ref) := ref.given if {
+	is_string(ref.given)
+} else := ref_name(ref)
+
+# --- users ----------------------------------------------------------------------------
+# A container user is "user[:group]", by name or numeric id.
+
+user_part(u) := split(u, ":")[0]
+
+group_part(u) := split(u, ":")[1]
+
+root_user(u) if user_part(u) in {"root", "0"}
+
+root_group(u) if group_part(u) in {"root", "0"}
+
+numeric(s) if {
+	s != ""
+	trim_left(s, "0123456789") == ""
+}
+
+# Why user `u` is not acceptable under the given rule's parameters (undefined when it is).
+user_problem(u) := "sets no user, so it runs as root" if {
+	not is_string(u)
+} else := "sets no user, so it runs as root" if {
+	trim_space(u) == ""
+} else := sprintf("runs as %q, which is root", [u]) if {
+	root_user(u)
+} else := sprintf("runs as %q, whose group is root", [u]) if {
+	param("non-root", "forbid_root_group", false) == true
+	root_group(u)
+} else := sprintf("runs as %q, not a numeric uid (required, so that runAsNonRoot can check it)", [u]) if {
+	param("non-root", "require_numeric_uid", false) == true
+	not numeric(user_part(u))
+} else := sprintf("runs as %q, below the minimum uid %d", [u, min_uid]) if {
+	min_uid := param("non-root", "min_uid", 1)
+	min_uid > 1 # uid 0 is root, caught above
+	numeric(user_part(u))
+	to_number(user_part(u)) < min_uid
+}
+
+# --- signers --------------------------------------------------------------------------
+# A signer: {key_id} for a key, {identity, issuer} for a certificate. A required signer
+# entry: {key_id}, or {identity | identity_regexp, issuer (optional)}.
+
+signer_matches(s, e) if {
+	is_string(e.key_id)
+	s.key_id == e.key_id
+}
+
+signer_matches(s, e) if {
+	not e.key_id
+	identity_matches(s, e)
+	issuer_matches(s, e)
+}
+
+identity_matches(s, e) if {
+	is_string(e.identity)
+	s.identity == e.identity
+}
+
+identity_matches(s, e) if {
+	not e.identity
+	is_string(e.identity_regexp)
+	is_string(s.identity)
+	regex.match(e.identity_regexp, s.identity)
+}
+
+issuer_matches(_, e) if not e.issuer
+
+issuer_matches(s, e) if s.issuer == e.issuer
+
+# One string per distinct signer: a key listed twice is one signer.
+signer_id(s) := sprintf("key:%s", [s.key_id]) if {
+	is_string(s.key_id)
+} else := sprintf("cert:%s|%s", [object.get(s, "identity", ""), object.get(s, "issuer", "")])
+
+describe_signer(e) := sprintf("key %s", [e.key_id]) if {
+	is_string(e.key_id)
+} else := sprintf("identity %s (issuer %s)", [object.get(e, "identity", object.get(e, "identity_regexp", "?")), object.get(e, "issuer", "any")])
+
+# --- Dockerfiles ----------------------------------------------------------------------
+# External images a Dockerfile uses (FROM, COPY --from, RUN --mount from): every entry of
+# input.dockerfile.images but stage references and scratch.
+dockerfile_images contains img if {
+	some img in input.dockerfile.images
+	not img.kind in {"stage", "scratch"}
+}
+
+# "Dockerfile:12 (from)" for messages.
+where(img) := sprintf("%s:%v (%s)", [object.get(input.dockerfile, "path", "Dockerfile"), object.get(img, "line", "?"), object.get(img, "use", "from")])
+
+image_text(img) := img.text if {
+	is_string(img.text)
+} else := display(img.reference)
