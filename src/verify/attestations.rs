@@ -3,7 +3,7 @@
 //! tag. Each is checked like a signature (key or certificate, over PAE) and must be a
 //! statement about this digest, of the requested predicate type when one is given.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::discover::{self, LegacyKind};
 use crate::oci::manifest::Manifest;
@@ -117,21 +117,13 @@ pub async fn verify_attestations(
     for (c, bytes) in candidates.into_iter().zip(blobs) {
         findings.push(check(c, &bytes, digest, opts, predicate_type));
     }
-    let signers: BTreeSet<String> = findings
-        .iter()
-        .filter(|f| f.verified)
-        .filter_map(|f| f.signer.clone())
-        .collect();
-    let required = opts.min_signatures.max(1);
-    Ok(Report {
-        digest: digest.clone(),
-        referrers_source: attached.referrers_source,
+    Ok(Report::new(
+        digest,
+        attached.referrers_source,
         searched,
-        passed: signers.len() >= required,
-        signers,
-        required,
         findings,
-    })
+        opts.min_signatures,
+    ))
 }
 
 fn check(

@@ -115,6 +115,34 @@ pub struct Report {
     pub passed: bool,
 }
 
+impl Report {
+    /// The verdict from the findings: passed when at least `min_signers` (at least one)
+    /// distinct signers have a verified finding.
+    pub fn new(
+        digest: &Digest,
+        referrers_source: ReferrerSource,
+        searched: Vec<String>,
+        findings: Vec<Finding>,
+        min_signers: usize,
+    ) -> Report {
+        let signers: BTreeSet<String> = findings
+            .iter()
+            .filter(|f| f.verified)
+            .filter_map(|f| f.signer.clone())
+            .collect();
+        let required = min_signers.max(1);
+        Report {
+            digest: digest.clone(),
+            referrers_source,
+            searched,
+            passed: signers.len() >= required,
+            signers,
+            required,
+            findings,
+        }
+    }
+}
+
 /// A candidate before checking.
 enum Candidate {
     Bundle {
@@ -232,21 +260,13 @@ pub async fn verify_signatures(
     checked.sort_by_key(|(i, _)| *i);
     findings.extend(checked.into_iter().map(|(_, f)| f));
 
-    let signers: BTreeSet<String> = findings
-        .iter()
-        .filter(|f| f.verified)
-        .filter_map(|f| f.signer.clone())
-        .collect();
-    let required = opts.min_signatures.max(1);
-    Ok(Report {
-        digest: digest.clone(),
-        referrers_source: attached.referrers_source,
+    Ok(Report::new(
+        digest,
+        attached.referrers_source,
         searched,
-        passed: signers.len() >= required,
-        signers,
-        required,
         findings,
-    })
+        opts.min_signatures,
+    ))
 }
 
 /// Fetches blobs concurrently (bounded by the registry client), in the order given. Any

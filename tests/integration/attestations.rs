@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::harness::{
-    COSIGN_OFFLINE, Env, Kind, Registry, cosign_keys, push_image, push_tagged_manifest, root,
+    COSIGN_OFFLINE, Kind, Setup, cosign_keys, push_image, push_tagged_manifest, root, setup,
     with_repo,
 };
 
@@ -14,42 +14,7 @@ fn fixture(path: &str) -> String {
     root().join(path).display().to_string()
 }
 
-struct Setup {
-    reg: Registry,
-    env: Env,
-    key: String,
-    public: String,
-}
-
-fn setup(kind: Kind) -> Setup {
-    let reg = Registry::start(kind);
-    let env = Env::new();
-    let (key, public) = cosign_keys(&env, &env.path().join("keys"));
-    Setup {
-        reg,
-        env,
-        key: key.display().to_string(),
-        public: public.display().to_string(),
-    }
-}
-
 impl Setup {
-    fn image(&self, repo: &str, content: &str) -> String {
-        let d = push_image(
-            &self.env,
-            &self.reg.repo(&format!("{repo}:v1")),
-            content,
-            false,
-        );
-        format!("{}@{d}", self.reg.repo(repo))
-    }
-
-    fn sigil(&self, args: &[&str]) -> crate::harness::Run {
-        let mut all = args.to_vec();
-        all.push(HTTP);
-        self.env.sigil(&all)
-    }
-
     fn cosign_verify(&self, args: &[&str]) -> crate::harness::Run {
         let mut all = vec![
             "verify-attestation",

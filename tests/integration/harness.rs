@@ -360,3 +360,45 @@ pub fn push_tagged_manifest(tag_ref: &str, body: &[u8], media_type: &str) {
             .unwrap();
     });
 }
+
+/// A registry, an isolated environment and a cosign key pair in it (password from the Env):
+/// the usual start of a signing or attestation test.
+pub struct Setup {
+    pub reg: Registry,
+    pub env: Env,
+    pub key: String,
+    pub public: String,
+}
+
+/// Starts a registry of `kind` with a fresh environment and key pair.
+pub fn setup(kind: Kind) -> Setup {
+    let reg = Registry::start(kind);
+    let env = Env::new();
+    let (key, public) = cosign_keys(&env, &env.path().join("keys"));
+    Setup {
+        reg,
+        env,
+        key: key.display().to_string(),
+        public: public.display().to_string(),
+    }
+}
+
+impl Setup {
+    /// Pushes a small image as `repo:v1`; returns `host/repo@digest`.
+    pub fn image(&self, repo: &str, content: &str) -> String {
+        let d = push_image(
+            &self.env,
+            &self.reg.repo(&format!("{repo}:v1")),
+            content,
+            false,
+        );
+        format!("{}@{d}", self.reg.repo(repo))
+    }
+
+    /// Runs sigil with plain HTTP allowed (the test registries are plain-HTTP loopback).
+    pub fn sigil(&self, args: &[&str]) -> Run {
+        let mut all = args.to_vec();
+        all.push("--allow-http-registry");
+        self.env.sigil(&all)
+    }
+}

@@ -4,42 +4,13 @@
 use serde_json::Value;
 
 use crate::harness::{
-    COSIGN_OFFLINE, Env, Kind, Registry, copy_dir, cosign_keys, push_image, push_tagged_manifest,
-    root, with_repo,
+    COSIGN_OFFLINE, Env, Kind, Setup, copy_dir, cosign_keys, push_image, push_tagged_manifest,
+    root, setup, with_repo,
 };
 
 const HTTP: &str = "--allow-http-registry";
 
-struct Setup {
-    reg: Registry,
-    env: Env,
-    key: String,
-    public: String,
-}
-
-fn setup(kind: Kind) -> Setup {
-    let reg = Registry::start(kind);
-    let env = Env::new();
-    let (key, public) = cosign_keys(&env, &env.path().join("keys"));
-    Setup {
-        reg,
-        env,
-        key: key.display().to_string(),
-        public: public.display().to_string(),
-    }
-}
-
 impl Setup {
-    fn image(&self, repo: &str, content: &str) -> String {
-        let d = push_image(
-            &self.env,
-            &self.reg.repo(&format!("{repo}:v1")),
-            content,
-            false,
-        );
-        format!("{}@{d}", self.reg.repo(repo))
-    }
-
     fn cosign(&self, args: &[&str]) -> crate::harness::Run {
         let mut all: Vec<&str> = args.to_vec();
         if matches!(args.first(), Some(&"sign") | Some(&"attest")) {
@@ -48,12 +19,6 @@ impl Setup {
             all.extend_from_slice(&["--insecure-ignore-tlog", HTTP]);
         }
         self.env.peer("cosign", &all)
-    }
-
-    fn sigil(&self, args: &[&str]) -> crate::harness::Run {
-        let mut all: Vec<&str> = args.to_vec();
-        all.push(HTTP);
-        self.env.sigil(&all)
     }
 }
 
