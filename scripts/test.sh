@@ -5,4 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(scripts/install-test-deps.sh | tail -n1)
 export PATH="$bin:$PATH"
-cargo test --locked --all-targets -- --test-threads="${SIGIL_TEST_THREADS:-4}"
+# The thread count goes by environment: criterion benches (run once in test mode) reject
+# libtest flags such as --test-threads.
+RUST_TEST_THREADS="${SIGIL_TEST_THREADS:-4}" cargo test --locked --all-targets
