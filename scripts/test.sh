@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(scripts/install-test-deps.sh | tail -n1)
 export PATH="$bin:$PATH"
-# The thread count goes by environment: criterion benches (run once in test mode) reject
-# libtest flags such as --test-threads.
-RUST_TEST_THREADS="${SIGIL_TEST_THREADS:-4}" cargo test --locked --all-targets
+# The thread count goes by environment: criterion benches reject libtest flags such as
+# --test-threads. The benches run once in test mode first, so the run ends on the test
+# summary.
+export RUST_TEST_THREADS="${SIGIL_TEST_THREADS:-4}"
+cargo test --locked --benches
+cargo test --locked --lib --bins --tests
