@@ -9,5 +9,5 @@ export PATH="$bin:$PATH"
 # --test-threads. The benches run once in test mode first, so the run ends on the test
 # summary.
 export RUST_TEST_THREADS="${SIGIL_TEST_THREADS:-4}"
-cargo test --locked --benches
+cargo test --locked --bench policy
 cargo test --locked --lib --bins --tests

@@ -3,10 +3,7 @@
 
 use serde_json::Value;
 
-use crate::harness::{
-    COSIGN_OFFLINE, Kind, Setup, cosign_keys, push_image, push_tagged_manifest, root, setup,
-    with_repo,
-};
+use crate::harness::{COSIGN_OFFLINE, Kind, Setup, cosign_keys, push_image, root, setup};
 
 const HTTP: &str = "--allow-http-registry";
 
@@ -325,30 +322,11 @@ fn forged_attestations_are_rejected(kind: Kind) {
         s.reg.repo("rawsig"),
         d_digest.replace(':', "-")
     );
-    with_repo(&format!("{}:latest", s.reg.repo("rawsig")), async |repo| {
-        repo.push_blob(envelope.as_bytes()).await.unwrap();
-        repo.push_blob(b"{}").await.unwrap();
-    });
-    let mut layer = sigil::oci::Descriptor::for_bytes(
-        "application/vnd.dsse.envelope.v1+json",
-        envelope.as_bytes(),
-    );
-    layer.annotations = Some(
-        [(
-            "predicateType".to_string(),
-            "https://slsa.dev/provenance/v1".to_string(),
-        )]
-        .into(),
-    );
-    let m = serde_json::json!({
-        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": sigil::oci::Descriptor::for_bytes("application/vnd.oci.image.config.v1+json", b"{}"),
-        "layers": [layer]
-    });
-    push_tagged_manifest(
+    crate::harness::push_single_layer(
         &att_tag,
-        &serde_json::to_vec(&m).unwrap(),
-        "application/vnd.oci.image.manifest.v1+json",
+        envelope.as_bytes(),
+        "application/vnd.dsse.envelope.v1+json",
+        ("predicateType", "https://slsa.dev/provenance/v1"),
     );
     let out = s.sigil(&["verify-attestation", "--key", &s.public, &d]);
     out.code(1);

@@ -402,3 +402,26 @@ impl Setup {
         self.env.sigil(&all)
     }
 }
+
+/// Replaces the manifest at `tag_ref` (`host/repo:tag`) with one of a single layer holding
+/// `blob` as `media_type` with one annotation: how the tests hand-make `.sig` and `.att`
+/// manifests, forged ones included.
+pub fn push_single_layer(tag_ref: &str, blob: &[u8], media_type: &str, annotation: (&str, &str)) {
+    let (repo_part, _) = tag_ref.rsplit_once(':').unwrap();
+    with_repo(&format!("{repo_part}:latest"), async |repo| {
+        repo.push_blob(blob).await.unwrap();
+        repo.push_blob(b"{}").await.unwrap();
+    });
+    let mut layer = sigil::oci::Descriptor::for_bytes(media_type, blob);
+    layer.annotations = Some([(annotation.0.to_string(), annotation.1.to_string())].into());
+    let m = serde_json::json!({
+        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": sigil::oci::Descriptor::for_bytes("application/vnd.oci.image.config.v1+json", b"{}"),
+        "layers": [layer]
+    });
+    push_tagged_manifest(
+        tag_ref,
+        &serde_json::to_vec(&m).unwrap(),
+        "application/vnd.oci.image.manifest.v1+json",
+    );
+}

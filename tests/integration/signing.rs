@@ -4,8 +4,7 @@
 use serde_json::Value;
 
 use crate::harness::{
-    COSIGN_OFFLINE, Env, Kind, Setup, copy_dir, cosign_keys, push_image, push_tagged_manifest,
-    root, setup, with_repo,
+    COSIGN_OFFLINE, Env, Kind, Setup, copy_dir, cosign_keys, push_image, root, setup, with_repo,
 };
 
 const HTTP: &str = "--allow-http-registry";
@@ -442,31 +441,11 @@ fn push_referrer_json(image: &str, manifest: &Value) {
 
 /// Replaces the `.sig` manifest with one layer of `payload` carrying `signature`.
 fn push_legacy_layer(tag_ref: &str, payload: &[u8], signature: &str) {
-    let (repo_part, _) = tag_ref.rsplit_once(':').unwrap();
-    with_repo(&format!("{repo_part}:latest"), async |repo| {
-        repo.push_blob(payload).await.unwrap();
-        repo.push_blob(b"{}").await.unwrap();
-    });
-    let mut layer = sigil::oci::Descriptor::for_bytes(
-        "application/vnd.dev.cosign.simplesigning.v1+json",
-        payload,
-    );
-    layer.annotations = Some(
-        [(
-            "dev.cosignproject.cosign/signature".to_string(),
-            signature.to_string(),
-        )]
-        .into(),
-    );
-    let m = serde_json::json!({
-        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": sigil::oci::Descriptor::for_bytes("application/vnd.oci.image.config.v1+json", b"{}"),
-        "layers": [layer]
-    });
-    push_tagged_manifest(
+    crate::harness::push_single_layer(
         tag_ref,
-        &serde_json::to_vec(&m).unwrap(),
-        "application/vnd.oci.image.manifest.v1+json",
+        payload,
+        "application/vnd.dev.cosign.simplesigning.v1+json",
+        ("dev.cosignproject.cosign/signature", signature),
     );
 }
 
