@@ -23,14 +23,27 @@ pub type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// Expands one word.
 pub fn expand(word: &str, escape: char, vars: Lookup<'_>) -> Result<String, ExpandError> {
+    expand_tracked(word, escape, vars).map(|(text, _)| text)
+}
+
+/// Expands one word and names the unset variables whose value the result needed: `$X` and
+/// `${X}` with `X` unset (each expands to nothing). `${X:-word}`, `${X:+word}` and the other
+/// operators supply their own text, so an unset `X` there is not missing.
+pub fn expand_tracked(
+    word: &str,
+    escape: char,
+    vars: Lookup<'_>,
+) -> Result<(String, Vec<String>), ExpandError> {
     let mut e = Expander {
         chars: word.char_indices().collect(),
         pos: 0,
         end: word.len(),
         escape,
         vars,
+        missing: Vec::new(),
     };
-    e.word(false, true, 0)
+    let text = e.word(false, true, 0)?;
+    Ok((text, e.missing))
 }
 
 struct Expander<'a> {
@@ -39,6 +52,7 @@ struct Expander<'a> {
     end: usize,
     escape: char,
     vars: Lookup<'a>,
+    missing: Vec<String>,
 }
 
 impl Expander<'_> {
@@ -147,6 +161,19 @@ impl Expander<'_> {
         if active { (self.vars)(name) } else { None }
     }
 
+    /// A plain `$X` / `${X}`: its value, noting an unset `X` as missing.
+    fn plain(&mut self, name: String, active: bool) -> String {
+        match self.lookup(&name, active) {
+            Some(v) => v,
+            None => {
+                if active && !self.missing.contains(&name) {
+                    self.missing.push(name);
+                }
+                String::new()
+            }
+        }
+    }
+
     /// At a `$`: a substitution, or a literal `$` when no name follows.
     fn dollar(&mut self, active: bool, depth: usize) -> Result<String, ExpandError> {
         let at = self.offset();
@@ -158,11 +185,11 @@ impl Expander<'_> {
             }
             Some(c) if c.is_ascii_digit() => {
                 self.bump();
-                Ok(self.lookup(&c.to_string(), active).unwrap_or_default())
+                Ok(self.plain(c.to_string(), active))
             }
             Some(c) if is_name_char(c) => {
                 let name = self.name();
-                Ok(self.lookup(&name, active).unwrap_or_default())
+                Ok(self.plain(name, active))
             }
             _ => Ok("$".to_string()),
         }
@@ -200,7 +227,10 @@ impl Expander<'_> {
         let op = match self.peek() {
             Some('}') if !colon => {
                 self.bump();
-                return Ok(value.unwrap_or_default());
+                return Ok(match value {
+                    Some(v) => v,
+                    None => self.plain(name, active),
+                });
             }
             Some(op @ ('-' | '+' | '?')) => {
                 self.bump();
@@ -305,6 +335,24 @@ mod tests {
             assert_eq!(with(&v, word).unwrap(), want, "{word}");
         }
         assert_eq!(with_escape(&v, "`$A\\", '`').unwrap(), "$A\\");
+    }
+
+    #[test]
+    fn unset_variables_are_tracked() {
+        let vars = |n: &str| (n == "A").then(|| "alpha".to_string());
+        let cases: [(&str, &[&str]); 7] = [
+            ("$A", &[]),
+            ("$B:${C}", &["B", "C"]),
+            ("${B:-x}", &[]),
+            ("${B-x}${B+y}", &[]),
+            ("${A:-$B}", &[]),
+            ("${B:-$C}", &["C"]),
+            ("'$B'$B$B", &["B"]),
+        ];
+        for (word, want) in cases {
+            let (_, missing) = expand_tracked(word, '\\', &vars).unwrap();
+            assert_eq!(missing, want, "{word}");
+        }
     }
 
     #[test]

@@ -230,6 +230,11 @@ pub struct Assignment {
 enum Step {
     Arg(Assignment),
     Env(Assignment),
+    /// `USER`: the text as written and where it is.
+    User {
+        raw: String,
+        spot: Spot,
+    },
     /// `COPY --from=…` or `RUN --mount=…,from=…`: the raw value and where it is.
     From {
         kind: UseKind,
@@ -462,6 +467,21 @@ impl Dockerfile {
                         s.steps.extend(steps);
                     }
                 }
+                Keyword::User => {
+                    let Some(first) = ins.args.first() else {
+                        return Err(ins.error_at(ins.text().len(), "USER requires an argument"));
+                    };
+                    let raw = ins.args_text().to_string();
+                    if let Some(s) = stages.last_mut() {
+                        s.steps.push(Step::User {
+                            raw,
+                            spot: Spot {
+                                instruction: idx,
+                                offset: first.start,
+                            },
+                        });
+                    }
+                }
                 _ => {}
             }
         }
@@ -524,6 +544,37 @@ impl Dockerfile {
     /// variables substituted from `args`. Fails when a substitution fails (`${X:?}`, bad
     /// syntax) or yields an empty name, or on a stage index out of range.
     pub fn external_images(&self, args: &BuildArgs) -> Result<Vec<ImageUse>, ParseError> {
+        let resolved = self.resolve(args)?;
+        let mut out = Vec::new();
+        for u in resolved.uses {
+            if u.image.expanded.is_empty() {
+                let message = match u.image.kind {
+                    UseKind::From => format!(
+                        "base image {:?} expands to an empty name",
+                        u.image.reference_text
+                    ),
+                    _ => format!("{:?} expands to an empty name", u.image.reference_text),
+                };
+                return Err(ParseError {
+                    line: u.image.line,
+                    column: u.image.column,
+                    message,
+                });
+            }
+            if u.target == Target::External {
+                out.push(u.image);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The build as BuildKit would see it with `args`: every stage with its expanded base
+    /// and effective user, and every `FROM` / `COPY --from` / `RUN --mount from=` with what
+    /// it names (an image, a stage, `scratch`). Unlike [`Dockerfile::external_images`], a
+    /// reference that needs an unset variable is not an error: its use lists the variables
+    /// in [`ResolvedUse::missing`], so that a linter can report it. Fails when a
+    /// substitution fails (`${X:?}`, bad syntax) or on a stage index out of range.
+    pub fn resolve(&self, args: &BuildArgs) -> Result<Resolved, ParseError> {
         let automatic = args.automatic();
         let mut global: BTreeMap<String, Option<String>> = automatic
             .iter()
@@ -548,19 +599,14 @@ impl Dockerfile {
             .filter_map(|s| Some((s.name.as_deref()?, s.index)))
             .collect();
         let mut uses = Vec::new();
-        let mut platforms: Vec<Option<String>> = Vec::with_capacity(self.stages.len());
+        let mut stages: Vec<ResolvedStage> = Vec::with_capacity(self.stages.len());
         // A stage shares its parent's ENV until it sets its own; copies are counted so that a
         // long chain of stages under a huge ENV cannot take quadratic time.
         let mut envs: Vec<Rc<BTreeMap<String, String>>> = Vec::with_capacity(self.stages.len());
         let mut copied = 0usize;
         for (i, stage) in self.stages.iter().enumerate() {
-            let base = self.expand(&stage.base, stage.base_spot, &global_lookup)?;
-            if base.is_empty() {
-                return Err(self.error_at(
-                    stage.base_spot,
-                    format!("base image {:?} expands to an empty name", stage.base),
-                ));
-            }
+            let (base, missing) =
+                self.expand_tracked(&stage.base, stage.base_spot, &global_lookup)?;
             let platform = match (&stage.platform, stage.platform_spot) {
                 (Some(raw), Some(spot)) => {
                     Some(self.expand(raw, spot, &global_lookup)?).filter(|p| !p.is_empty())
@@ -571,25 +617,33 @@ impl Dockerfile {
             // FROM refers to earlier stages only.
             let parent = names.get(lower.as_str()).copied().filter(|&p| p < i);
             let own_platform = match parent {
-                Some(p) => platform.or_else(|| platforms.get(p).cloned().flatten()),
+                Some(p) => platform.or_else(|| stages.get(p).and_then(|s| s.platform.clone())),
                 None => platform,
             };
-            if parent.is_none() && !base.eq_ignore_ascii_case("scratch") {
-                uses.push(ImageUse {
+            let target = match parent {
+                Some(p) => Target::Stage(p),
+                None if base.eq_ignore_ascii_case("scratch") => Target::Scratch,
+                None => Target::External,
+            };
+            uses.push(ResolvedUse {
+                image: ImageUse {
                     reference_text: stage.base.clone(),
-                    expanded: base,
+                    expanded: base.clone(),
                     line: stage.line,
                     column: stage.column,
                     kind: UseKind::From,
                     stage_name: stage.name.clone(),
                     stage_index: i,
                     platform: own_platform.clone(),
-                });
-            }
+                },
+                target,
+                missing: missing.clone(),
+            });
 
             let mut env: Rc<BTreeMap<String, String>> = parent
                 .and_then(|p| envs.get(p).cloned())
                 .unwrap_or_default();
+            let mut user = parent.and_then(|p| stages.get(p).and_then(|s| s.user.clone()));
             let mut stage_args: BTreeMap<String, Option<String>> = BTreeMap::new();
             for step in &stage.steps {
                 let lookup = |n: &str| {
@@ -625,54 +679,156 @@ impl Dockerfile {
                         }
                         Rc::make_mut(&mut env).insert(decl.name.clone(), value);
                     }
+                    Step::User { raw, spot } => {
+                        let (value, missing) = self.expand_tracked(raw, *spot, &lookup)?;
+                        let (line, column) = self
+                            .instructions
+                            .get(spot.instruction)
+                            .map_or((1, 1), |ins| (ins.line, ins.column));
+                        user = Some(StageUser {
+                            text: raw.clone(),
+                            value,
+                            missing,
+                            line,
+                            column,
+                            stage: i,
+                        });
+                    }
                     Step::From { kind, raw, spot } => {
-                        let value = self.expand(raw, *spot, &lookup)?;
-                        if value.is_empty() {
-                            return Err(
-                                self.error_at(*spot, format!("{raw:?} expands to an empty name"))
-                            );
-                        }
+                        let (value, missing) = self.expand_tracked(raw, *spot, &lookup)?;
                         let lower = value.to_ascii_lowercase();
-                        if names.contains_key(lower.as_str()) {
-                            continue;
-                        }
-                        if let Ok(index) = value.parse::<usize>() {
-                            if index < self.stages.len() {
-                                continue;
+                        let target = if let Some(&s) = names.get(lower.as_str()) {
+                            Target::Stage(s)
+                        } else if let Ok(index) = value.parse::<usize>() {
+                            if index >= self.stages.len() {
+                                return Err(self.error_at(
+                                    *spot,
+                                    format!(
+                                        "stage index {index} is out of range: the Dockerfile has {} stages",
+                                        self.stages.len()
+                                    ),
+                                ));
                             }
-                            return Err(self.error_at(
-                                *spot,
-                                format!(
-                                    "stage index {index} is out of range: the Dockerfile has {} stages",
-                                    self.stages.len()
-                                ),
-                            ));
-                        }
-                        if value.eq_ignore_ascii_case("scratch") {
-                            continue;
-                        }
+                            Target::Stage(index)
+                        } else if value.eq_ignore_ascii_case("scratch") {
+                            Target::Scratch
+                        } else {
+                            Target::External
+                        };
                         let (line, column) = self
                             .instructions
                             .get(spot.instruction)
                             .map_or((1, 1), |ins| ins.position(spot.offset));
-                        uses.push(ImageUse {
-                            reference_text: raw.clone(),
-                            expanded: value,
-                            line,
-                            column,
-                            kind: *kind,
-                            stage_name: stage.name.clone(),
-                            stage_index: i,
-                            platform: own_platform.clone(),
+                        uses.push(ResolvedUse {
+                            image: ImageUse {
+                                reference_text: raw.clone(),
+                                expanded: value,
+                                line,
+                                column,
+                                kind: *kind,
+                                stage_name: stage.name.clone(),
+                                stage_index: i,
+                                platform: own_platform.clone(),
+                            },
+                            target,
+                            missing,
                         });
                     }
                 }
             }
-            platforms.push(own_platform);
+            stages.push(ResolvedStage {
+                index: i,
+                base,
+                missing,
+                parent,
+                platform: own_platform,
+                user,
+            });
             envs.push(env);
         }
-        Ok(uses)
+        Ok(Resolved { stages, uses })
     }
+
+    fn expand_tracked(
+        &self,
+        raw: &str,
+        spot: Spot,
+        vars: expand::Lookup<'_>,
+    ) -> Result<(String, Vec<String>), ParseError> {
+        expand::expand_tracked(raw, self.directives.escape, vars).map_err(|e| {
+            let (line, column) = self
+                .instructions
+                .get(spot.instruction)
+                .map_or((1, 1), |i| i.position(spot.offset + e.offset));
+            ParseError {
+                line,
+                column,
+                message: format!("in {raw:?}: {}", e.message),
+            }
+        })
+    }
+}
+
+/// What a `FROM`, `COPY --from` or `RUN --mount from=` names once expanded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// An image from outside the build.
+    External,
+    /// A stage of this Dockerfile, by index.
+    Stage(usize),
+    /// `scratch`: no image at all.
+    Scratch,
+}
+
+/// One `FROM` / `COPY --from` / `RUN --mount from=` after expansion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedUse {
+    /// The use; for a stage or `scratch` target too (then it is not an image).
+    pub image: ImageUse,
+    pub target: Target,
+    /// Unset variables the text needed (`$X`, `${X}` without a default), in order.
+    pub missing: Vec<String>,
+}
+
+/// The `USER` a stage runs as: its own last `USER`, or its parent stage's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageUser {
+    /// As written (`${APP_UID}:${APP_GID}`).
+    pub text: String,
+    /// After substitution with the stage's `ARG`s and `ENV`s.
+    pub value: String,
+    /// Unset variables the text needed.
+    pub missing: Vec<String>,
+    /// Where the `USER` instruction is.
+    pub line: usize,
+    pub column: usize,
+    /// The stage whose `USER` it is (an ancestor when inherited).
+    pub stage: usize,
+}
+
+/// One stage after expansion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedStage {
+    pub index: usize,
+    /// The base after substitution.
+    pub base: String,
+    /// Unset variables the base needed.
+    pub missing: Vec<String>,
+    /// The earlier stage it is built `FROM`, if any.
+    pub parent: Option<usize>,
+    /// The platform, when the Dockerfile says (inherited through stage references).
+    pub platform: Option<String>,
+    /// The effective user; None when no `USER` is set in the stage or its ancestors (it
+    /// then runs as its base image's user).
+    pub user: Option<StageUser>,
+}
+
+/// [`Dockerfile::resolve`]'s result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    pub stages: Vec<ResolvedStage>,
+    /// Every use, in file order (each stage's `FROM`, then its `--from`s).
+    pub uses: Vec<ResolvedUse>,
 }
 
 /// Splits a logical line into an instruction.
