@@ -24,21 +24,37 @@ test_tagged_from_denied if {
 	found1 := deny with input as fixtures.dockerfile_with(tagged)
 	some r in found1
 	r.code == "SIGIL-DF-001"
-	contains(r.msg, "Dockerfile:9 (from): alpine:3.20 is not pinned")
+	r.msg == "FROM alpine:3.20 is not pinned by digest (NAME:TAG@sha256:…)"
+	r.line == 9
+	r.column == 6
 }
 
 test_copy_from_image_denied if {
 	img := object.union(tagged, {"use": "copy-from"})
 	found2 := deny with input as fixtures.dockerfile_with(img)
 	some r in found2
-	contains(r.msg, "(copy-from)")
+	startswith(r.msg, "COPY --from alpine:3.20 is not pinned")
 }
 
 test_unresolved_denied if {
-	img := {"use": "from", "line": 3, "text": "${BASE}", "kind": "unresolved", "reference": null}
+	img := {"use": "from", "line": 3, "text": "${BASE}", "expanded": "", "kind": "unresolved", "missing": ["BASE"], "reference": null}
 	found3 := deny with input as fixtures.dockerfile_with(img)
 	some r in found3
-	contains(r.msg, "cannot be resolved")
+	contains(r.msg, "FROM ${BASE} () cannot be resolved (unset: BASE;")
+}
+
+test_invalid_denied if {
+	img := {"use": "from", "line": 3, "text": "Alpine:3", "expanded": "Alpine:3", "kind": "invalid", "error": "bad name", "reference": null}
+	found4 := deny with input as fixtures.dockerfile_with(img)
+	some r in found4
+	r.msg == "FROM Alpine:3 is not a valid image reference: bad name"
+}
+
+test_expanded_text_shown if {
+	img := object.union(tagged, {"text": "${BASE}"})
+	found5 := deny with input as fixtures.dockerfile_with(img)
+	some r in found5
+	startswith(r.msg, "FROM ${BASE} (alpine:3.20) is not pinned")
 }
 
 test_scratch_and_stages_ignored if {

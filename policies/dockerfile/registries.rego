@@ -12,11 +12,10 @@ df_registries_registries := param(df_registries_name, "registries", param("trust
 
 df_registries_repositories := param(df_registries_name, "repositories", param("trusted-registries", "repositories", []))
 
-df_registries_findings contains {"msg": msg, "line": object.get(img, "line", null)} if {
-	some img in dockerfile_images
-	img.kind != "unresolved"
+df_registries_findings contains object.union(image_location(img), {"msg": msg}) if {
+	some img in dockerfile_checkable
 	not trusted(img.reference, df_registries_registries, df_registries_repositories)
-	msg := sprintf("%s: %s is not from a trusted registry or repository", [where(img), image_text(img)])
+	msg := sprintf("%s is not from a trusted registry or repository (%s)", [where(img), img.reference.registry])
 }
 
 findings contains object.union(f, {"code": df_registries_code, "name": df_registries_name}) if {

@@ -1,5 +1,6 @@
 # SIGIL-DF-002 dockerfile-no-latest: no external image used with the tag latest or with no
-# tag at all.
+# tag at all. A digest makes the tag irrelevant to what is pulled, but says nothing about
+# which version it is: with allow_when_pinned (as for no-latest) a pinned latest passes.
 package sigil
 
 import rego.v1
@@ -8,11 +9,16 @@ df_tags_name := "dockerfile-no-latest"
 
 df_tags_code := "SIGIL-DF-002"
 
-df_tags_findings contains {"msg": msg, "line": object.get(img, "line", null)} if {
-	some img in dockerfile_images
-	img.kind != "unresolved"
+df_tags_findings contains object.union(image_location(img), {"msg": msg}) if {
+	some img in dockerfile_checkable
 	latest(img.reference)
-	msg := sprintf("%s: %s %s", [where(img), image_text(img), latest_reason(img.reference)])
+	not df_tags_pinned_allowed(img.reference)
+	msg := sprintf("%s %s", [where(img), latest_reason(img.reference)])
+}
+
+df_tags_pinned_allowed(ref) if {
+	param(df_tags_name, "allow_when_pinned", false) == true
+	pinned(ref)
 }
 
 findings contains object.union(f, {"code": df_tags_code, "name": df_tags_name}) if {

@@ -23,12 +23,20 @@ test_implicit_latest_denied if {
 	found1 := deny with input as fixtures.dockerfile_with(img)
 	some r in found1
 	r.code == "SIGIL-DF-002"
-	contains(r.msg, "ubuntu has no tag or digest")
+	r.msg == "FROM ubuntu has no tag or digest, so it means :latest"
 }
 
 test_explicit_latest_denied if {
 	img := fixtures.dockerfile_image("mount-from", 4, "ghcr.io/acme/tools:latest", "latest", object.union(fixtures.latest_ref, {"given": "ghcr.io/acme/tools:latest"}))
 	found2 := deny with input as fixtures.dockerfile_with(img)
 	some r in found2
-	contains(r.msg, "(mount-from)")
+	r.msg == "RUN --mount from ghcr.io/acme/tools:latest uses the tag latest"
+}
+
+test_pinned_latest_denied_unless_allowed if {
+	ref := object.union(fixtures.latest_ref, {"digest": fixtures.digest, "pinned": true})
+	img := fixtures.dockerfile_image("from", 4, "alpine:latest@sha256:…", "digest", ref)
+	count(deny) == 1 with input as fixtures.dockerfile_with(img)
+	rules := fixtures.rules_with("dockerfile-no-latest", {"allow_when_pinned": true})
+	count(deny) == 0 with input as fixtures.dockerfile_with(img) with data.sigil.config.rules as rules
 }

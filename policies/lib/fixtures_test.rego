@@ -99,7 +99,7 @@ good_dockerfile := {
 			{"index": 0, "name": "build", "line": 1, "from": {"text": sprintf("golang:1.22@%s", [digest]), "kind": "digest"}},
 			{"index": 1, "name": null, "line": 5, "from": {"text": sprintf("gcr.io/distroless/static-debian12:nonroot@%s", [other_digest]), "kind": "digest"}, "user": "65532"},
 		],
-		"final_stage": {"index": 1, "user": "65532", "user_line": 7},
+		"final_stage": {"index": 1, "line": 5, "column": 6, "user": "65532", "user_text": "65532", "user_line": 7, "user_column": 1, "user_unresolved": false, "base_kind": "digest", "base_text": "gcr.io/distroless/static-debian12:nonroot"},
 		"images": [
 			dockerfile_image("from", 1, sprintf("golang:1.22@%s", [digest]), "digest", {
 				"given": sprintf("golang:1.22@%s", [digest]),
@@ -126,7 +126,7 @@ good_dockerfile := {
 	},
 }
 
-dockerfile_image(use, line, text, kind, ref) := {"use": use, "line": line, "stage": 0, "text": text, "kind": kind, "reference": ref}
+dockerfile_image(use, line, text, kind, ref) := {"use": use, "line": line, "column": 6, "stage": 0, "text": text, "expanded": text, "kind": kind, "reference": ref}
 
 # good_dockerfile with one more image used.
 dockerfile_with(img) := object.union(good_dockerfile, {"dockerfile": {"images": array.concat(good_dockerfile.dockerfile.images, [img])}})

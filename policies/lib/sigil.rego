@@ -23,15 +23,23 @@ mode(name) := "off" if {
 enabled(name) if mode(name) != "off"
 
 # Every enabled rule contributes its results to `findings` ({code, name, msg, …}); each
-# result denies, or warns when its rule's mode is "warn".
+# result denies, or warns when its rule's mode is "warn" or the result itself says
+# "level": "warn" (a rule that cannot tell for sure, such as a final stage whose user
+# comes from a base image nobody here can see).
 deny contains r if {
 	some r in findings
 	not cfg[r.name].mode == "warn"
+	not r.level == "warn"
 }
 
 warn contains r if {
 	some r in findings
 	cfg[r.name].mode == "warn"
+}
+
+warn contains r if {
+	some r in findings
+	r.level == "warn"
 }
 
 # --- image references -------------------------------------------------------------------
@@ -162,9 +170,29 @@ dockerfile_images contains img if {
 	not img.kind in {"stage", "scratch"}
 }
 
-# "Dockerfile:12 (from)" for messages.
-where(img) := sprintf("%s:%v (%s)", [object.get(input.dockerfile, "path", "Dockerfile"), object.get(img, "line", "?"), object.get(img, "use", "from")])
+# Images whose reference could be read: not "unresolved" (an unset ARG) nor "invalid".
+dockerfile_checkable contains img if {
+	some img in dockerfile_images
+	not img.kind in {"unresolved", "invalid"}
+}
+
+# How an image is used, for messages: "FROM", "COPY --from", "RUN --mount from".
+use_label(img) := "COPY --from" if {
+	img.use == "copy-from"
+} else := "RUN --mount from" if {
+	img.use == "mount-from"
+} else := "FROM"
+
+# "FROM alpine:3.20", or "FROM ${BASE} (alpine:3.20)" when variables were substituted.
+where(img) := sprintf("%s %s (%s)", [use_label(img), img.text, img.expanded]) if {
+	is_string(img.text)
+	is_string(img.expanded)
+	img.text != img.expanded
+} else := sprintf("%s %s", [use_label(img), image_text(img)])
 
 image_text(img) := img.text if {
 	is_string(img.text)
 } else := display(img.reference)
+
+# The location fields of a finding about an image.
+image_location(img) := {"line": object.get(img, "line", null), "column": object.get(img, "column", null)}

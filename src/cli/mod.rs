@@ -5,6 +5,7 @@ mod attest;
 mod digest;
 mod download;
 mod keys;
+mod lint;
 pub mod output;
 mod password;
 mod policy;
@@ -65,6 +66,8 @@ pub enum Command {
     Download(download::DownloadCommand),
     /// Generate a SLSA v1 provenance predicate for an image build from the CI environment
     Provenance(provenance::ProvenanceArgs),
+    /// Lint Dockerfiles with the policy library: pinning, tags, USER, registries
+    Lint(lint::LintArgs),
     /// Work with Rego policies: run their unit tests
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
@@ -85,6 +88,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Download(c) => download::run(c).await?,
         Command::Provenance(a) => provenance::run(a).await?,
         Command::Policy(c) => policy::run(c).await?,
+        Command::Lint(a) => lint::run(a)?,
     };
     Ok(ExitCode::from(code))
 }

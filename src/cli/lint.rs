@@ -1,0 +1,424 @@
+//! `sigil lint [PATH…]`: judges Dockerfiles with the policy library before they are built,
+//! and reports findings with file:line:col as text, JSON, SARIF or JUnit XML. Exit 0 when
+//! nothing denies, 1 when something does, 2 when a file cannot be read or parsed (the other
+//! files are still linted and reported).
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::Args;
+use serde_json::Value as Json;
+
+use super::output::{self, BOLD, GREEN, RED, YELLOW, paint};
+use crate::dockerfile::{BuildArgs, MAX_DOCKERFILE_BYTES};
+use crate::lint::{Linter, PARSE_CODE};
+use crate::policy::{
+    EngineOptions, PolicyEngine, PolicySet, Severity, builtin, deep_merge, load_data_file,
+    parse_timeout,
+};
+use crate::report::{self, Report, RuleInfo, Subject, SubjectError, catalog};
+
+/// `--output` of `sigil lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum LintFormat {
+    #[default]
+    Text,
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning
+    Sarif,
+    /// JUnit XML, for CI test reports
+    Junit,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Dockerfiles, or directories searched recursively for Dockerfile, *.Dockerfile,
+    /// Dockerfile.* and Containerfile; `-` reads standard input; ./Dockerfile when none
+    pub paths: Vec<PathBuf>,
+
+    /// A build argument, as for `docker build` (NAME=value; NAME alone takes the value from
+    /// the environment); repeatable
+    #[arg(long = "build-arg", value_name = "NAME=VALUE")]
+    pub build_args: Vec<String>,
+
+    /// Policy file or directory (.rego, recursive) evaluated with the built-in library;
+    /// repeatable
+    #[arg(long, short = 'p', value_name = "PATH")]
+    pub policy: Vec<PathBuf>,
+
+    /// Data file (JSON or YAML) deep-merged over the built-in defaults (rule configuration
+    /// under sigil.config.rules); repeatable, later files win
+    #[arg(long, value_name = "FILE")]
+    pub data: Vec<PathBuf>,
+
+    /// Leave out the built-in policy library (and its default data)
+    #[arg(long)]
+    pub no_builtin: bool,
+
+    /// Never report this code or rule name (SIGIL-DF-002, dockerfile-no-latest); repeatable
+    #[arg(long, value_name = "CODE")]
+    pub ignore: Vec<String>,
+
+    /// Time limit of one file's evaluation: 1s, 250ms, 1.5
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_timeout)]
+    pub timeout: Duration,
+
+    /// Output format
+    #[arg(long, short = 'o', value_enum, default_value_t = LintFormat::Text)]
+    pub output: LintFormat,
+}
+
+pub fn run(a: LintArgs) -> anyhow::Result<u8> {
+    let args = build_args(&a.build_args)?;
+    let (engine, data) = load(&a)?;
+    let rules = applied_rules(&data, a.no_builtin, &a.ignore);
+    let linter = Linter::new(engine, args, &a.ignore);
+
+    let mut inputs = Vec::new();
+    let paths = if a.paths.is_empty() {
+        vec![PathBuf::from("Dockerfile")]
+    } else {
+        a.paths.clone()
+    };
+    for p in &paths {
+        collect(p, &mut inputs);
+    }
+    let subjects = lint_all(&linter, &inputs);
+    let report = Report {
+        command: "lint".into(),
+        rules,
+        subjects,
+    };
+    match a.output {
+        LintFormat::Text => output::print(&render_text(&report))?,
+        LintFormat::Json => output::print_json(&json_report(&report))?,
+        LintFormat::Sarif => {
+            let cwd = std::env::current_dir().ok();
+            output::print_json(&report::sarif::render(&report, cwd.as_deref()))?
+        }
+        LintFormat::Junit => output::print(&report::junit::render(&report))?,
+    }
+    let summary = report.summary();
+    Ok(if summary.errors > 0 {
+        super::EXIT_ERROR
+    } else if summary.denials > 0 {
+        super::EXIT_DENIED
+    } else {
+        super::EXIT_OK
+    })
+}
+
+/// `--build-arg`s as BuildKit takes them.
+fn build_args(given: &[String]) -> anyhow::Result<BuildArgs> {
+    let mut values = BTreeMap::new();
+    for g in given {
+        match g.split_once('=') {
+            Some((k, v)) if !k.is_empty() => {
+                values.insert(k.to_string(), v.to_string());
+            }
+            Some(_) => anyhow::bail!("--build-arg {g:?}: expected NAME=value"),
+            None if g.is_empty() => anyhow::bail!("--build-arg needs a NAME"),
+            None => {
+                if let Ok(v) = std::env::var(g) {
+                    values.insert(g.clone(), v);
+                }
+            }
+        }
+    }
+    Ok(BuildArgs::new(values))
+}
+
+/// The engine, and the data it was given merged over the defaults (to tell which rules are
+/// on).
+fn load(a: &LintArgs) -> anyhow::Result<(PolicyEngine, Json)> {
+    let mut set = if a.no_builtin {
+        PolicySet::new()
+    } else {
+        PolicySet::builtin()
+    };
+    for p in &a.policy {
+        set.add_path(p)?;
+    }
+    let mut data = Json::Null;
+    for d in &a.data {
+        let doc = load_data_file(d)?;
+        if data.is_null() {
+            data = doc;
+        } else {
+            deep_merge(&mut data, doc);
+        }
+    }
+    let mut effective = if a.no_builtin {
+        Json::Object(Default::default())
+    } else {
+        builtin::default_data()
+    };
+    if !data.is_null() {
+        deep_merge(&mut effective, data.clone());
+    }
+    let options = EngineOptions {
+        timeout: a.timeout,
+        ..EngineOptions::default()
+    };
+    let engine = PolicyEngine::new(set, data, options)
+        .map_err(|e| anyhow::anyhow!("cannot load the policies: {e}"))?;
+    Ok((engine, effective))
+}
+
+/// The built-in Dockerfile rules that are on and not `--ignore`d.
+fn applied_rules(data: &Json, no_builtin: bool, ignored: &[String]) -> Vec<RuleInfo> {
+    if no_builtin {
+        return Vec::new();
+    }
+    let names = [
+        "dockerfile-digest-pinned",
+        "dockerfile-no-latest",
+        "dockerfile-non-root",
+        "dockerfile-trusted-registries",
+    ];
+    names
+        .iter()
+        .filter(|n| {
+            data.pointer(&format!("/sigil/config/rules/{n}/enabled")) == Some(&Json::Bool(true))
+        })
+        .filter_map(|n| catalog::by_name(n))
+        .filter(|r| {
+            !ignored
+                .iter()
+                .any(|i| i.eq_ignore_ascii_case(&r.code) || i.eq_ignore_ascii_case(&r.name))
+        })
+        .collect()
+}
+
+/// What to lint: a path as shown, and where to read it (None for standard input).
+#[derive(Debug, Clone)]
+struct Input {
+    name: String,
+    path: Option<PathBuf>,
+}
+
+/// Whether a file name is a Dockerfile's.
+fn is_dockerfile_name(name: &str) -> bool {
+    name == "Dockerfile"
+        || name == "Containerfile"
+        || name.starts_with("Dockerfile.")
+        || name.starts_with("Containerfile.")
+        || name.ends_with(".Dockerfile")
+        || name.ends_with(".Containerfile")
+}
+
+fn collect(path: &Path, out: &mut Vec<Input>) {
+    if path.as_os_str() == "-" {
+        out.push(Input {
+            name: "-".into(),
+            path: None,
+        });
+        return;
+    }
+    if path.is_dir() {
+        walk(path, out);
+    } else {
+        out.push(Input {
+            name: path.display().to_string(),
+            path: Some(path.to_path_buf()),
+        });
+    }
+}
+
+/// Dockerfiles below a directory, sorted; `.git` and symbolic links to directories are not
+/// entered.
+fn walk(dir: &Path, out: &mut Vec<Input>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        out.push(Input {
+            name: dir.display().to_string(),
+            path: Some(dir.to_path_buf()),
+        });
+        return;
+    };
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let path = e.path();
+        let Ok(kind) = e.file_type() else { continue };
+        let name = e.file_name().to_string_lossy().into_owned();
+        if kind.is_dir() {
+            if name != ".git" {
+                walk(&path, out);
+            }
+        } else if is_dockerfile_name(&name) && (kind.is_file() || path.is_file()) {
+            out.push(Input {
+                name: path.display().to_string(),
+                path: Some(path),
+            });
+        }
+    }
+}
+
+fn lint_one(linter: &Linter, input: &Input) -> Subject {
+    match &input.path {
+        Some(p) => linter.lint_path(&input.name, p),
+        None => {
+            let mut bytes = Vec::new();
+            let read = std::io::stdin()
+                .take(MAX_DOCKERFILE_BYTES as u64 + 1)
+                .read_to_end(&mut bytes);
+            let text = match read {
+                Err(e) => Err(format!("cannot read standard input: {e}")),
+                Ok(_) if bytes.len() > MAX_DOCKERFILE_BYTES => Err(format!(
+                    "larger than the {MAX_DOCKERFILE_BYTES}-byte limit for a Dockerfile"
+                )),
+                Ok(_) => String::from_utf8(bytes)
+                    .map_err(|e| format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to())),
+            };
+            match text {
+                Ok(t) => linter.lint_text(&input.name, &t),
+                Err(message) => {
+                    let mut s = Subject::file(&input.name);
+                    s.error = Some(SubjectError {
+                        code: PARSE_CODE.into(),
+                        message,
+                        location: None,
+                    });
+                    s
+                }
+            }
+        }
+    }
+}
+
+/// Lints every input, on a few threads when there are many, keeping their order.
+fn lint_all(linter: &Linter, inputs: &[Input]) -> Vec<Subject> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4)
+        .min(inputs.len() / 16 + 1);
+    if threads <= 1 {
+        return inputs.iter().map(|i| lint_one(linter, i)).collect();
+    }
+    let chunk = inputs.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = inputs
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || part.iter().map(|i| lint_one(linter, i)).collect::<Vec<_>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// `path:line:col: CODE severity message`, aligned, then a summary line.
+fn render_text(report: &Report) -> String {
+    struct Row {
+        at: String,
+        code: String,
+        label: &'static str,
+        style: anstyle::Style,
+        message: String,
+    }
+    let mut rows = Vec::new();
+    for s in &report.subjects {
+        if let Some(e) = &s.error {
+            rows.push(Row {
+                at: at(&s.name, e.location),
+                code: e.code.clone(),
+                label: "error",
+                style: RED,
+                message: e.message.clone(),
+            });
+        }
+        for f in &s.findings {
+            let (label, style) = match f.severity {
+                Severity::Deny => ("deny", RED),
+                Severity::Warn => ("warn", YELLOW),
+            };
+            rows.push(Row {
+                at: at(&s.name, f.location),
+                code: f.code.clone(),
+                label,
+                style,
+                message: f.message.clone(),
+            });
+        }
+    }
+    let at_width = rows.iter().map(|r| r.at.chars().count()).max().unwrap_or(0);
+    let code_width = rows.iter().map(|r| r.code.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for r in &rows {
+        let pad = at_width - r.at.chars().count();
+        out.push_str(&format!(
+            "{}{} {:code_width$} {} {}\n",
+            paint(BOLD, &r.at),
+            " ".repeat(pad),
+            r.code,
+            paint(r.style, format!("{:5}", r.label)),
+            r.message,
+        ));
+    }
+    let s = report.summary();
+    let files = if s.subjects == 1 { "file" } else { "files" };
+    let line = format!(
+        "{} {files} linted: {} denied, {} warning(s), {} error(s)",
+        s.subjects, s.denials, s.warnings, s.errors
+    );
+    let style = if s.errors > 0 || s.denials > 0 {
+        RED
+    } else if s.warnings > 0 {
+        YELLOW
+    } else {
+        GREEN
+    };
+    if !rows.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&paint(style, line));
+    out.push('\n');
+    out
+}
+
+fn at(name: &str, l: Option<report::Location>) -> String {
+    match l {
+        Some(l) => format!("{name}:{}:{}:", l.line, l.column),
+        None => format!("{name}:"),
+    }
+}
+
+/// `{files: [{path, findings: [{code, name, severity, message, line, column}], error}],
+/// summary}`.
+fn json_report(report: &Report) -> Json {
+    let files: Vec<Json> = report
+        .subjects
+        .iter()
+        .map(|s| {
+            let findings: Vec<Json> = s
+                .findings
+                .iter()
+                .map(|f| {
+                    serde_json::json!({
+                        "code": f.code,
+                        "name": f.name,
+                        "severity": f.severity,
+                        "message": f.message,
+                        "line": f.location.map(|l| l.line),
+                        "column": f.location.map(|l| l.column),
+                    })
+                })
+                .collect();
+            let error = s.error.as_ref().map(|e| {
+                serde_json::json!({
+                    "code": e.code,
+                    "message": e.message,
+                    "line": e.location.map(|l| l.line),
+                    "column": e.location.map(|l| l.column),
+                })
+            });
+            serde_json::json!({"path": s.name, "findings": findings, "error": error})
+        })
+        .collect();
+    serde_json::json!({"files": files, "summary": report.summary()})
+}

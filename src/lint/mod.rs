@@ -1,0 +1,164 @@
+//! `sigil lint`'s library: judges Dockerfiles with the Rego policy library before they are
+//! built. Each file is parsed ([`crate::dockerfile`]), resolved with the build arguments,
+//! turned into the `kind: dockerfile` policy input ([`input`]), evaluated by a
+//! [`PolicyEngine`] compiled once for all files, and its decision turned into located
+//! findings ([`Subject`]) with inline ignores ([`ignore`]) and `--ignore`d codes left out.
+//!
+//! A file that cannot be read or parsed is not judged: its subject carries the error, with
+//! line and column, under the code [`PARSE_CODE`].
+
+pub mod ignore;
+pub mod input;
+
+use serde_json::Value as Json;
+
+use crate::dockerfile::{self, BuildArgs, Dockerfile, ParseError};
+use crate::policy::{Decision, PolicyEngine, Severity};
+use crate::report::{Finding, Location, Subject, SubjectError};
+
+pub use ignore::Ignores;
+
+/// The code under which unreadable or unparsable Dockerfiles are reported.
+pub const PARSE_CODE: &str = "SIGIL-DF-PARSE";
+
+/// The code under which a policy evaluation error is reported (it denies).
+pub const POLICY_ERROR_CODE: &str = "SIGIL-POLICY-ERROR";
+
+/// The policy input of a Dockerfile's text, as `sigil lint` evaluates it.
+pub fn dockerfile_input(path: &str, text: &str, args: &BuildArgs) -> Result<Json, ParseError> {
+    let df = Dockerfile::parse(text)?;
+    let resolved = df.resolve(args)?;
+    Ok(input::build(path, &df, &resolved))
+}
+
+/// Lints Dockerfiles with one compiled engine; shareable between threads.
+#[derive(Debug)]
+pub struct Linter {
+    engine: PolicyEngine,
+    args: BuildArgs,
+    /// Codes or rule names never reported (`--ignore`), upper-cased.
+    ignored: Vec<String>,
+}
+
+impl Linter {
+    pub fn new(engine: PolicyEngine, args: BuildArgs, ignored: &[String]) -> Linter {
+        Linter {
+            engine,
+            args,
+            ignored: ignored
+                .iter()
+                .map(|c| c.trim().to_ascii_uppercase())
+                .collect(),
+        }
+    }
+
+    pub fn engine(&self) -> &PolicyEngine {
+        &self.engine
+    }
+
+    /// Reads and lints one file; `name` is how it is shown.
+    pub fn lint_path(&self, name: &str, path: &std::path::Path) -> Subject {
+        match dockerfile::read_file(path) {
+            Ok(text) => self.lint_text(name, &text),
+            Err(e) => {
+                let mut s = Subject::file(name);
+                s.error = Some(SubjectError {
+                    code: PARSE_CODE.into(),
+                    message: format!("cannot read the file: {e}"),
+                    location: None,
+                });
+                s
+            }
+        }
+    }
+
+    /// Lints one Dockerfile's text.
+    pub fn lint_text(&self, name: &str, text: &str) -> Subject {
+        let mut subject = Subject::file(name);
+        let parsed = Dockerfile::parse(text).and_then(|df| {
+            let resolved = df.resolve(&self.args)?;
+            Ok((df, resolved))
+        });
+        let (df, resolved) = match parsed {
+            Ok(p) => p,
+            Err(e) => {
+                subject.error = Some(SubjectError {
+                    code: PARSE_CODE.into(),
+                    message: e.message,
+                    location: Some(Location {
+                        line: e.line,
+                        column: e.column,
+                    }),
+                });
+                return subject;
+            }
+        };
+        let input = input::build(name, &df, &resolved);
+        let decision = self.engine.evaluate(&input);
+        let ignores = Ignores::find(text, &df);
+        subject.findings = self.findings(&decision, &ignores);
+        subject
+    }
+
+    /// The decision's results as findings, sorted by position, without ignored ones.
+    fn findings(&self, decision: &Decision, ignores: &Ignores) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for r in &decision.results {
+            let code = r
+                .code
+                .clone()
+                .unwrap_or_else(|| format!("{}.{}", r.package, r.rule));
+            let name = r
+                .details
+                .get("name")
+                .and_then(Json::as_str)
+                .map(String::from);
+            let location = location(&r.details);
+            if self.is_ignored(&code, name.as_deref()) {
+                continue;
+            }
+            if let Some(l) = location
+                && ignores.suppresses(l.line, &code, name.as_deref())
+            {
+                continue;
+            }
+            out.push(Finding {
+                code,
+                name,
+                severity: r.severity,
+                message: r.msg.clone(),
+                location,
+            });
+        }
+        for e in &decision.errors {
+            out.push(Finding {
+                code: POLICY_ERROR_CODE.into(),
+                name: Some("policy-error".into()),
+                severity: Severity::Deny,
+                message: e.clone(),
+                location: None,
+            });
+        }
+        out.sort_by(|a, b| {
+            (a.location, &a.code, &a.message).cmp(&(b.location, &b.code, &b.message))
+        });
+        out.dedup();
+        out
+    }
+
+    fn is_ignored(&self, code: &str, name: Option<&str>) -> bool {
+        self.ignored.iter().any(|i| {
+            i.eq_ignore_ascii_case(code) || name.is_some_and(|n| i.eq_ignore_ascii_case(n))
+        })
+    }
+}
+
+/// `line` / `column` of a result object, when it has them.
+fn location(details: &Json) -> Option<Location> {
+    let line = details.get("line").and_then(Json::as_u64)?;
+    let column = details.get("column").and_then(Json::as_u64).unwrap_or(1);
+    Some(Location {
+        line: usize::try_from(line).ok()?.max(1),
+        column: usize::try_from(column).ok()?.max(1),
+    })
+}
