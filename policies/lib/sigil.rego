@@ -194,5 +194,11 @@ image_text(img) := img.text if {
 	is_string(img.text)
 } else := display(img.reference)
 
-# The location fields of a finding about an image.
-image_location(img) := {"line": object.get(img, "line", null), "column": object.get(img, "column", null)}
+# The fields of a finding about an image: where it is, how it is used, what it names.
+image_location(img) := {
+	"line": object.get(img, "line", null),
+	"column": object.get(img, "column", null),
+	"use": object.get(img, "use", null),
+	"image": object.get(img, "expanded", object.get(img, "text", null)),
+	"image_kind": object.get(img, "kind", null),
+}

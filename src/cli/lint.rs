@@ -261,24 +261,16 @@ fn lint_one(linter: &Linter, input: &Input) -> Subject {
         Some(p) => linter.lint_path(&input.name, p),
         None => {
             let mut bytes = Vec::new();
-            let read = std::io::stdin()
+            match std::io::stdin()
                 .take(MAX_DOCKERFILE_BYTES as u64 + 1)
-                .read_to_end(&mut bytes);
-            let text = match read {
-                Err(e) => Err(format!("cannot read standard input: {e}")),
-                Ok(_) if bytes.len() > MAX_DOCKERFILE_BYTES => Err(format!(
-                    "larger than the {MAX_DOCKERFILE_BYTES}-byte limit for a Dockerfile"
-                )),
-                Ok(_) => String::from_utf8(bytes)
-                    .map_err(|e| format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to())),
-            };
-            match text {
-                Ok(t) => linter.lint_text(&input.name, &t),
-                Err(message) => {
+                .read_to_end(&mut bytes)
+            {
+                Ok(_) => linter.lint_bytes(&input.name, bytes),
+                Err(e) => {
                     let mut s = Subject::file(&input.name);
                     s.error = Some(SubjectError {
                         code: PARSE_CODE.into(),
-                        message,
+                        message: format!("cannot read standard input: {e}"),
                         location: None,
                     });
                     s
@@ -329,7 +321,7 @@ fn render_text(report: &Report) -> String {
                 code: e.code.clone(),
                 label: "error",
                 style: RED,
-                message: e.message.clone(),
+                message: printable(&e.message),
             });
         }
         for f in &s.findings {
@@ -342,7 +334,7 @@ fn render_text(report: &Report) -> String {
                 code: f.code.clone(),
                 label,
                 style,
-                message: f.message.clone(),
+                message: printable(&f.message),
             });
         }
     }
@@ -381,6 +373,19 @@ fn render_text(report: &Report) -> String {
     out
 }
 
+/// Control characters (from a hostile file) shown escaped, not sent to the terminal.
+fn printable(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
 fn at(name: &str, l: Option<report::Location>) -> String {
     match l {
         Some(l) => format!("{name}:{}:{}:", l.line, l.column),
@@ -406,6 +411,7 @@ fn json_report(report: &Report) -> Json {
                         "message": f.message,
                         "line": f.location.map(|l| l.line),
                         "column": f.location.map(|l| l.column),
+                        "details": f.details,
                     })
                 })
                 .collect();

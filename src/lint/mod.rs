@@ -10,9 +10,11 @@
 pub mod ignore;
 pub mod input;
 
+use std::io::Read;
+
 use serde_json::Value as Json;
 
-use crate::dockerfile::{self, BuildArgs, Dockerfile, ParseError};
+use crate::dockerfile::{BuildArgs, Dockerfile, MAX_DOCKERFILE_BYTES, ParseError};
 use crate::policy::{Decision, PolicyEngine, Severity};
 use crate::report::{Finding, Location, Subject, SubjectError};
 
@@ -58,8 +60,14 @@ impl Linter {
 
     /// Reads and lints one file; `name` is how it is shown.
     pub fn lint_path(&self, name: &str, path: &std::path::Path) -> Subject {
-        match dockerfile::read_file(path) {
-            Ok(text) => self.lint_text(name, &text),
+        let read = std::fs::File::open(path).and_then(|f| {
+            let mut bytes = Vec::new();
+            f.take(MAX_DOCKERFILE_BYTES as u64 + 1)
+                .read_to_end(&mut bytes)
+                .map(|_| bytes)
+        });
+        match read {
+            Ok(bytes) => self.lint_bytes(name, bytes),
             Err(e) => {
                 let mut s = Subject::file(name);
                 s.error = Some(SubjectError {
@@ -67,6 +75,19 @@ impl Linter {
                     message: format!("cannot read the file: {e}"),
                     location: None,
                 });
+                s
+            }
+        }
+    }
+
+    /// Lints a Dockerfile's bytes: refused when over [`MAX_DOCKERFILE_BYTES`] or not UTF-8
+    /// (with the position of the first bad byte).
+    pub fn lint_bytes(&self, name: &str, bytes: Vec<u8>) -> Subject {
+        match text(bytes) {
+            Ok(t) => self.lint_text(name, &t),
+            Err(e) => {
+                let mut s = Subject::file(name);
+                s.error = Some(e);
                 s
             }
         }
@@ -122,12 +143,17 @@ impl Linter {
             {
                 continue;
             }
+            let mut details = r.details.as_object().cloned().unwrap_or_default();
+            for k in ["code", "name", "msg", "line", "column", "level"] {
+                details.remove(k);
+            }
             out.push(Finding {
                 code,
                 name,
                 severity: r.severity,
                 message: r.msg.clone(),
                 location,
+                details,
             });
         }
         for e in &decision.errors {
@@ -137,12 +163,13 @@ impl Linter {
                 severity: Severity::Deny,
                 message: e.clone(),
                 location: None,
+                details: Default::default(),
             });
         }
         out.sort_by(|a, b| {
             (a.location, &a.code, &a.message).cmp(&(b.location, &b.code, &b.message))
         });
-        out.dedup();
+        out.dedup_by(|a, b| a.location == b.location && a.code == b.code && a.message == b.message);
         out
     }
 
@@ -151,6 +178,30 @@ impl Linter {
             i.eq_ignore_ascii_case(code) || name.is_some_and(|n| i.eq_ignore_ascii_case(n))
         })
     }
+}
+
+/// A Dockerfile's bytes as text, or why not.
+fn text(bytes: Vec<u8>) -> Result<String, SubjectError> {
+    if bytes.len() > MAX_DOCKERFILE_BYTES {
+        return Err(SubjectError {
+            code: PARSE_CODE.into(),
+            message: format!(
+                "the file is larger than the {MAX_DOCKERFILE_BYTES}-byte limit for a Dockerfile"
+            ),
+            location: None,
+        });
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]);
+        let line = prefix.matches('\n').count() + 1;
+        let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        SubjectError {
+            code: PARSE_CODE.into(),
+            message: format!("not UTF-8 text (invalid byte at offset {valid})"),
+            location: Some(Location { line, column }),
+        }
+    })
 }
 
 /// `line` / `column` of a result object, when it has them.

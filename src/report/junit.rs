@@ -146,6 +146,7 @@ mod tests {
                         severity: Severity::Deny,
                         message: "FROM <x> & \"y\"".into(),
                         location: Some(Location { line: 1, column: 6 }),
+                        details: Default::default(),
                     },
                     Finding {
                         code: "SIGIL-DF-003".into(),
@@ -153,6 +154,7 @@ mod tests {
                         severity: Severity::Warn,
                         message: "no USER".into(),
                         location: Some(Location { line: 1, column: 1 }),
+                        details: Default::default(),
                     },
                 ],
                 error: None,

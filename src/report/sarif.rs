@@ -161,6 +161,7 @@ mod tests {
                             severity: Severity::Deny,
                             message: "m1".into(),
                             location: Some(Location { line: 3, column: 6 }),
+                            details: Default::default(),
                         },
                         Finding {
                             code: "main.warn".into(),
@@ -168,6 +169,7 @@ mod tests {
                             severity: Severity::Warn,
                             message: "m2".into(),
                             location: None,
+                            details: Default::default(),
                         },
                     ],
                     error: None,

@@ -10,6 +10,7 @@ mod harness;
 mod interop;
 mod layout;
 mod liar;
+mod lint;
 mod lying;
 mod parsers;
 mod policy;

@@ -1,0 +1,12 @@
+FROM docker.io/library/golang AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN --mount=type=cache,target=/go/pkg/mod go mod download
+COPY . .
+RUN --mount=type=cache,target=/root/.cache/go-build \
+    --mount=type=cache,target=/go/pkg/mod \
+    CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o /out/app ./cmd/app
+FROM gcr.io/distroless/cc-debian12:nonroot
+COPY --from=build /out/app /app
+USER 0:0
+ENTRYPOINT ["/app"]

@@ -1,0 +1,16 @@
+FROM golang AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN --mount=type=cache,target=/go/pkg/mod go mod download
+COPY . .
+RUN --mount=type=cache,target=/root/.cache/go-build \
+    --mount=type=cache,target=/go/pkg/mod \
+    CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o /out/app ./cmd/app
+FROM build as test
+RUN go test ./...
+FROM scratch
+COPY --from=build /out/app /app
+USER app
+RUN id
+USER root
+ENTRYPOINT ["/app"]

@@ -1,0 +1,12 @@
+FROM golang:latest AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN --mount=type=cache,target=/go/pkg/mod go mod download
+COPY . .
+RUN --mount=type=cache,target=/root/.cache/go-build \
+    --mount=type=cache,target=/go/pkg/mod \
+    CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o /out/app ./cmd/app
+FROM gcr.io/distroless/base-debian12
+COPY --from=build /out/app /app
+USER 65532:65532
+ENTRYPOINT ["/app"]

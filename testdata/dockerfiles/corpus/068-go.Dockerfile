@@ -1,0 +1,19 @@
+# syntax=docker/dockerfile:1.9
+# Maintained by the platform team
+FROM --platform=$BUILDPLATFORM docker.io/tonistiigi/xx AS xx
+FROM --platform=$BUILDPLATFORM golang AS build
+COPY --from=xx / /
+ARG TARGETPLATFORM
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN --mount=type=cache,target=/go/pkg/mod go mod download
+COPY . .
+RUN --mount=type=cache,target=/root/.cache/go-build \
+    --mount=type=cache,target=/go/pkg/mod \
+    CGO_ENABLED=0 xx-go build -trimpath -ldflags='-s -w' -o /out/app ./cmd/app
+FROM gcr.io/distroless/cc-debian12:nonroot
+COPY --from=build /out/app /app
+USER app
+RUN id
+USER root
+ENTRYPOINT ["/app"]

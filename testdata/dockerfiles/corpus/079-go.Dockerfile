@@ -1,0 +1,13 @@
+FROM registry.example.com/mirror/golang:latest AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN --mount=type=cache,target=/go/pkg/mod go mod download
+COPY . .
+RUN --mount=type=cache,target=/root/.cache/go-build \
+    --mount=type=cache,target=/go/pkg/mod \
+    CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o /out/app ./cmd/app
+FROM build AS test
+RUN go test ./...
+FROM gcr.io/distroless/cc-debian12:debug-nonroot
+COPY --from=build /out/app /app
+ENTRYPOINT ["/app"]

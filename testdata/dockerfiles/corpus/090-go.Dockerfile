@@ -1,0 +1,18 @@
+FROM --platform=$BUILDPLATFORM docker.io/tonistiigi/xx AS xx
+FROM --platform=$BUILDPLATFORM golang:1.23 as build
+COPY --from=xx / /
+ARG TARGETPLATFORM
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN --mount=type=cache,target=/go/pkg/mod go mod download
+COPY . .
+RUN --mount=type=cache,target=/root/.cache/go-build \
+    --mount=type=cache,target=/go/pkg/mod \
+    CGO_ENABLED=0 xx-go build -trimpath -ldflags='-s -w' -o /out/app ./cmd/app
+FROM build AS test
+RUN go test ./...
+FROM alpine:3.21
+RUN apk add --no-cache ca-certificates
+COPY --from=build /out/app /app
+USER node
+ENTRYPOINT ["/app"]

@@ -1,0 +1,9 @@
+FROM rust:1.81-bookworm AS builder
+WORKDIR /usr/src/app
+COPY Cargo.toml Cargo.lock ./
+RUN mkdir src && echo 'fn main() {}' > src/main.rs && cargo build --release
+COPY src ./src
+RUN cargo build --release --locked && cp target/release/app /app
+FROM scratch
+COPY --from=builder /app /usr/local/bin/app
+ENTRYPOINT ["/usr/local/bin/app"]

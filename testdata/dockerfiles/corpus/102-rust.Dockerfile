@@ -1,0 +1,11 @@
+# hadolint shell=bash
+FROM ghcr.io/mirror/rust:1.83-slim AS builder
+WORKDIR /usr/src/app
+COPY Cargo.toml Cargo.lock ./
+RUN mkdir src && echo 'fn main() {}' > src/main.rs && cargo build --release
+COPY src ./src
+RUN cargo build --release --locked && cp target/release/app /app
+FROM debian:bookworm-slim
+COPY --from=builder /app /usr/local/bin/app
+USER 1001:1001
+ENTRYPOINT ["/usr/local/bin/app"]

@@ -1,0 +1,10 @@
+FROM rust:1.82 AS builder
+WORKDIR /usr/src/app
+COPY Cargo.toml Cargo.lock ./
+RUN mkdir src && echo 'fn main() {}' > src/main.rs && cargo build --release
+COPY src ./src
+RUN cargo build --release --locked && cp target/release/app /app
+FROM docker.io/alpine:3.20
+RUN apk add --no-cache ca-certificates
+COPY --from=builder /app /usr/local/bin/app
+ENTRYPOINT ["/usr/local/bin/app"]

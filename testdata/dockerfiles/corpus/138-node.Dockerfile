@@ -1,0 +1,15 @@
+# Maintained by the platform team
+FROM docker.io/library/node:22-slim as deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev
+FROM deps as build
+COPY . .
+RUN npm run build
+FROM deps
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/dist ./dist
+COPY --from=deps /app/node_modules ./node_modules
+USER www-data
+CMD ["node", "dist/server.js"]

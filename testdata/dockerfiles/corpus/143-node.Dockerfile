@@ -1,0 +1,16 @@
+# syntax=docker/dockerfile:1-labs
+ARG NODE_VERSION=22
+FROM node:${NODE_VERSION} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev
+FROM deps AS build
+COPY . .
+RUN npm run build
+FROM gcr.io/distroless/nodejs22-debian12:latest
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/dist ./dist
+COPY --from=deps /app/node_modules ./node_modules
+USER 0
+CMD ["node", "dist/server.js"]

@@ -1,0 +1,15 @@
+# syntax=docker/dockerfile:1.7
+FROM quay.io/mirror/node:22.11-alpine AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev
+FROM deps AS build
+COPY . .
+RUN npm run build
+FROM gcr.io/distroless/nodejs22-debian12:nonroot
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/dist ./dist
+COPY --from=deps /app/node_modules ./node_modules
+USER www-data
+CMD ["node", "dist/server.js"]

@@ -1,0 +1,13 @@
+FROM node AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev
+FROM deps AS build
+COPY . .
+RUN npm run build
+FROM ghcr.io/mirror/node:22.11-alpine
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/dist ./dist
+COPY --from=deps /app/node_modules ./node_modules
+CMD ["node", "dist/server.js"]

@@ -1,0 +1,13 @@
+# hadolint shell=bash
+FROM python:3.12 AS build
+ENV PIP_NO_CACHE_DIR=1 PYTHONDONTWRITEBYTECODE=1
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+COPY requirements.txt .
+RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt
+WORKDIR /srv
+COPY . .
+USER root
+RUN chown -R app:app /app
+USER app
+CMD ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]

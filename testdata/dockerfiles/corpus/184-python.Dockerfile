@@ -1,0 +1,14 @@
+# hadolint shell=bash
+FROM docker.io/library/python:3.12-slim AS build
+ENV PIP_NO_CACHE_DIR=1 PYTHONDONTWRITEBYTECODE=1
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+COPY requirements.txt .
+RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt
+FROM registry.example.com:5000/mirror/python:3.12-slim
+COPY --from=build /opt/venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+WORKDIR /srv
+COPY . .
+USER node
+ENTRYPOINT ["python", "-m", "app"]

@@ -1,0 +1,13 @@
+# Maintained by the platform team
+FROM maven:3.9.9-eclipse-temurin-17 AS build
+WORKDIR /build
+COPY pom.xml .
+RUN --mount=type=cache,target=/root/.m2 mvn -B dependency:go-offline
+COPY src ./src
+RUN --mount=type=cache,target=/root/.m2 mvn -B package -DskipTests
+FROM quay.io/mirror/eclipse-temurin:latest
+COPY --from=build /build/target/app.jar /app/app.jar
+USER root
+RUN chown -R app:app /app
+USER app
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/app.jar"]

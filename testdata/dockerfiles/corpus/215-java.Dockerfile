@@ -1,0 +1,12 @@
+# syntax=docker/dockerfile:1-labs
+# Maintained by the platform team
+FROM registry.example.com:5000/mirror/maven:3.9.9-eclipse-temurin-17 AS build
+WORKDIR /build
+COPY pom.xml .
+RUN --mount=type=cache,target=/root/.m2 mvn -B dependency:go-offline
+COPY src ./src
+RUN --mount=type=cache,target=/root/.m2 mvn -B package -DskipTests
+FROM amazoncorretto:21-al2023-headless
+COPY --from=build /build/target/app.jar /app/app.jar
+USER app
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/app.jar"]

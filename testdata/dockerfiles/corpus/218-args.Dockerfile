@@ -1,0 +1,6 @@
+# Build the service image.
+ARG BASE=alpine
+FROM $BASE
+RUN echo building
+USER appuser
+CMD ["sh"]

@@ -1,0 +1,6 @@
+ARG RUNTIME_IMAGE
+ARG TAG=stable
+FROM ${RUNTIME_IMAGE}:${TAG}
+RUN echo building
+USER 0
+CMD ["sh"]

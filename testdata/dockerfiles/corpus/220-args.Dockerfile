@@ -1,0 +1,6 @@
+ARG RUNTIME_IMAGE
+ARG TAG=1.0.3
+FROM ${RUNTIME_IMAGE}:${TAG}
+RUN echo building
+USER 1000
+CMD ["sh"]

@@ -1,0 +1,6 @@
+# syntax=docker/dockerfile:1-labs
+# hadolint shell=bash
+ARG BASE=alpine:latest
+FROM $BASE
+RUN echo building
+CMD ["sh"]
