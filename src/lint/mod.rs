@@ -213,3 +213,57 @@ fn location(details: &Json) -> Option<Location> {
         column: usize::try_from(column).ok()?.max(1),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::{EngineOptions, PolicySet};
+
+    fn corpus() -> Vec<(String, String)> {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/dockerfiles/corpus");
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        files
+            .into_iter()
+            .map(|p| {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                (name, std::fs::read_to_string(&p).unwrap())
+            })
+            .collect()
+    }
+
+    fn linter(compiled: bool) -> Linter {
+        let data = serde_json::json!({"sigil": {"config": {"rules": {
+            "dockerfile-trusted-registries": {"enabled": true, "registries": ["docker.io", "gcr.io"]}
+        }}}});
+        let options = EngineOptions {
+            compiled,
+            ..EngineOptions::default()
+        };
+        let engine = PolicyEngine::new(PolicySet::builtin(), data, options).unwrap();
+        assert_eq!(engine.is_compiled(), compiled);
+        Linter::new(engine, BuildArgs::default(), &[])
+    }
+
+    /// The compiled VM, which lint uses, decides every corpus file exactly as the
+    /// interpreter (the reference semantics) does.
+    #[test]
+    fn compiled_and_interpreted_agree_on_the_corpus() {
+        let files = corpus();
+        assert!(files.len() >= 300);
+        let (vm, interpreter) = (linter(true), linter(false));
+        let mut findings = 0;
+        for (name, text) in &files {
+            let a = vm.lint_text(name, text);
+            let b = interpreter.lint_text(name, text);
+            assert_eq!(a.error, None, "{name}");
+            assert_eq!(a, b, "{name}");
+            findings += a.findings.len();
+        }
+        assert!(findings > files.len(), "{findings}");
+    }
+}
