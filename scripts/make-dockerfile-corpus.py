@@ -493,6 +493,28 @@ def stage_chain():
     return out
 
 
+def edge():
+    """Less common but valid spellings: a registry with a port and no tag, the old
+    index.docker.io name of Docker Hub, localhost as a registry, a stage declared in capitals."""
+    out = header()
+    r = rng.randrange(4)
+    if r == 0:
+        out.append(f"{kw('FROM')} localhost:5000/{pick('base', 'acme/base', 'ci/runner')}")
+    elif r == 1:
+        out.append(f"{kw('FROM')} index.docker.io/library/{pick('alpine:3.20', 'debian:12', 'nginx:1.27')}")
+    elif r == 2:
+        out.append(f"{kw('FROM')} localhost/{pick('base:1', 'acme/base:2.0')}")
+    else:
+        # BuildKit lower-cases stage names: FROM builder names the stage declared AS Builder.
+        out.append(f"{kw('FROM')} {ref('golang', '1.23')}{as_(pick('Builder', 'BUILDER'))}")
+        out.append(f"{kw('RUN')} go build -o /app .")
+        out.append(f"{kw('FROM')} builder")
+        out.append(f"{kw('COPY')} --from={pick('Builder', 'BUILDER', 'builder')} /app /app")
+    out.append(f"{kw('RUN')} echo ok")
+    out += final_user()
+    return out
+
+
 FAMILIES = [
     ("official", official, 50),
     ("go", go, 45),
@@ -506,6 +528,7 @@ FAMILIES = [
     ("tools", tools, 15),
     ("onbuild", onbuild, 10),
     ("chain", stage_chain, 20),
+    ("edge", edge, 8),
 ]
 
 LOWER = False

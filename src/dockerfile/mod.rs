@@ -19,9 +19,10 @@
 //! the automatic platform arguments (`TARGETPLATFORM`, `BUILDARCH`, …); a `--build-arg`
 //! overrides an `ARG`'s default but is ignored for names no `ARG` declares; inside a stage a
 //! global `ARG` is visible only after it is re-declared, `ENV` beats `ARG`, and `ENV` (not
-//! `ARG`) carries into stages built `FROM` this one. `FROM name` refers to an earlier stage;
-//! `COPY --from` and `RUN --mount from=` refer to any stage by name or index. `scratch` and
-//! stage references are not images. Variables that only the base image's own `ENV` would
+//! `ARG`) carries into stages built `FROM` this one. `FROM name` refers to an earlier stage
+//! (stage names are lower-cased, and `FROM` compares with them as written); `COPY --from`
+//! and `RUN --mount from=` refer to any stage by name (in any case) or index. `scratch`
+//! (in lower case) and stage references are not images. Variables that only the base image's own `ENV` would
 //! define are unknown here and expand to nothing.
 //!
 //! Input is bounded ([`MAX_DOCKERFILE_BYTES`]) and nothing panics on any input: every
@@ -613,16 +614,16 @@ impl Dockerfile {
                 }
                 _ => None,
             };
-            let lower = base.to_ascii_lowercase();
-            // FROM refers to earlier stages only.
-            let parent = names.get(lower.as_str()).copied().filter(|&p| p < i);
+            // FROM refers to earlier stages only, by their lower-cased name as written
+            // (BuildKit looks the base name up without lower-casing it; `--from` does).
+            let parent = names.get(base.as_str()).copied().filter(|&p| p < i);
             let own_platform = match parent {
                 Some(p) => platform.or_else(|| stages.get(p).and_then(|s| s.platform.clone())),
                 None => platform,
             };
             let target = match parent {
                 Some(p) => Target::Stage(p),
-                None if base.eq_ignore_ascii_case("scratch") => Target::Scratch,
+                None if base == "scratch" => Target::Scratch,
                 None => Target::External,
             };
             uses.push(ResolvedUse {
@@ -710,7 +711,7 @@ impl Dockerfile {
                                 ));
                             }
                             Target::Stage(index)
-                        } else if value.eq_ignore_ascii_case("scratch") {
+                        } else if value == "scratch" {
                             Target::Scratch
                         } else {
                             Target::External

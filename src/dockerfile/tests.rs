@@ -331,7 +331,7 @@ ARG TARGETOS\nCOPY --from=c:${TARGETOS}${TARGETVARIANT:-novariant} / /\n";
 
 #[test]
 fn stage_references_are_not_images() {
-    let text = "FROM a AS Build\nFROM BUILD AS two\nFROM scratch\nCOPY --from=build / /\n\
+    let text = "FROM a AS Build\nFROM build AS two\nFROM scratch\nCOPY --from=build / /\n\
 COPY --from=TWO / /\nCOPY --from=2 / /\nRUN --mount=from=two,target=/x --mount=type=cache,from=build,target=/c \
 --mount=type=secret,id=s,from=ignored true\nCOPY --from=later / /\nFROM later AS three\nFROM final AS later\n";
     let uses = Dockerfile::parse(text)
@@ -348,6 +348,14 @@ COPY --from=TWO / /\nCOPY --from=2 / /\nRUN --mount=from=two,target=/x --mount=t
             ("final", UseKind::From)
         ]
     );
+    // Stage names are lower-cased; FROM compares its text with them as written (BuildKit's
+    // addState), while --from compares case-insensitively (findStateByName).
+    let uses = Dockerfile::parse("FROM a AS Build\nFROM BUILD\nCOPY --from=BUILD / /\n")
+        .unwrap()
+        .external_images(&args(&[]))
+        .unwrap();
+    let got: Vec<_> = uses.iter().map(|u| (u.expanded.as_str(), u.kind)).collect();
+    assert_eq!(got, [("a", UseKind::From), ("BUILD", UseKind::From)]);
     // An image used through a mount of type bind (the default) or cache is external.
     let text = "FROM a\nRUN --mount=target=/x,from=tools:1 --mount=type=cache,target=/c,from=\"seed:2\" true\n";
     let uses = Dockerfile::parse(text)

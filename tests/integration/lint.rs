@@ -771,6 +771,48 @@ fn explain(text: &str, claim: Claim, hadolint_only: bool) -> Option<String> {
             ins.args_text()
         ));
     }
+    if kw == Keyword::From {
+        let image = ins.args.first().map(|w| w.raw.as_str()).unwrap_or_default();
+        let host = image.split_once('/').map(|(h, _)| h).unwrap_or_default();
+        if !hadolint_only && matches!(code, "DL3006" | "DL3026") && host.contains(':') {
+            return Some(format!(
+                "line {line}: {image} names a registry with a port; hadolint reads host:port as name:tag"
+            ));
+        }
+        if !hadolint_only && code == "DL3026" && host == "localhost" {
+            return Some(format!(
+                "line {line}: {image} is on the registry localhost (Docker's rule); hadolint takes localhost for a Docker Hub namespace"
+            ));
+        }
+        if hadolint_only && code == "DL3026" && host == "index.docker.io" {
+            return Some(format!(
+                "line {line}: {image} is on Docker Hub (index.docker.io is docker.io); hadolint compares the text"
+            ));
+        }
+        if hadolint_only && code == "DL3006" {
+            // The stage it names, declared in other case: BuildKit stores stage names
+            // lower-cased, so `FROM builder` is the stage declared `AS Builder`.
+            let declared = df
+                .instructions()
+                .iter()
+                .find_map(|i| match i.args.as_slice() {
+                    [_, as_word, name]
+                        if i.keyword == Keyword::From
+                            && as_word.raw.eq_ignore_ascii_case("as")
+                            && name.raw != image
+                            && name.raw.to_ascii_lowercase() == image =>
+                    {
+                        Some(name.raw.clone())
+                    }
+                    _ => None,
+                });
+            if let Some(declared) = declared {
+                return Some(format!(
+                    "line {line}: FROM {image} is the stage declared AS {declared} (BuildKit lower-cases stage names); hadolint compares them as written"
+                ));
+            }
+        }
+    }
     if code == "DL3007"
         && !hadolint_only
         && kw == Keyword::From

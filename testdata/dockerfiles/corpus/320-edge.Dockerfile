@@ -1,0 +1,4 @@
+# check=skip=JSONArgsRecommended
+FROM localhost/base:1
+RUN echo ok
+USER root

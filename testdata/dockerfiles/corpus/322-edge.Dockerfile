@@ -1,0 +1,3 @@
+FROM index.docker.io/library/nginx:1.27
+RUN echo ok
+USER app
