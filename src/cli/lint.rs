@@ -4,7 +4,7 @@
 //! files are still linted and reported).
 
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -93,12 +93,12 @@ pub fn run(a: LintArgs) -> anyhow::Result<u8> {
     };
     match a.output {
         LintFormat::Text => output::print(&render_text(&report))?,
-        LintFormat::Json => output::print_json(&json_report(&report))?,
+        LintFormat::Json => write_json(&json_report(&report))?,
         LintFormat::Sarif => {
             let cwd = std::env::current_dir().ok();
-            output::print_json(&report::sarif::render(&report, cwd.as_deref()))?
+            write_json(&report::sarif::render(&report, cwd.as_deref()))?
         }
-        LintFormat::Junit => output::print(&report::junit::render(&report))?,
+        LintFormat::Junit => write_plain(report::junit::render(&report).as_bytes())?,
     }
     let summary = report.summary();
     Ok(if summary.errors > 0 {
@@ -108,6 +108,29 @@ pub fn run(a: LintArgs) -> anyhow::Result<u8> {
     } else {
         super::EXIT_OK
     })
+}
+
+/// Machine output has no colour to strip: it goes to stdout through a buffer, and a closed
+/// pipe is not an error.
+fn finish(r: std::io::Result<()>) -> anyhow::Result<()> {
+    match r {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
+}
+
+fn write_json(value: &Json) -> anyhow::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let r = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|_| out.write_all(b"\n"))
+        .and_then(|_| out.flush());
+    finish(r)
+}
+
+fn write_plain(bytes: &[u8]) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    finish(out.write_all(bytes).and_then(|_| out.flush()))
 }
 
 /// `--build-arg`s as BuildKit takes them.
@@ -136,7 +159,7 @@ fn load(a: &LintArgs) -> anyhow::Result<(PolicyEngine, Json)> {
     let mut set = if a.no_builtin {
         PolicySet::new()
     } else {
-        PolicySet::builtin()
+        crate::lint::builtin_policies()
     };
     for p in &a.policy {
         set.add_path(p)?;

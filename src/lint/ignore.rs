@@ -63,12 +63,16 @@ impl Ignores {
 
     /// Whether a finding with this code (or rule name) at this line is ignored.
     pub fn suppresses(&self, line: usize, code: &str, name: Option<&str>) -> bool {
-        self.spans.iter().any(|(start, end, codes)| {
-            (*start..=*end).contains(&line)
-                && codes.iter().any(|c| {
-                    c.eq_ignore_ascii_case(code) || name.is_some_and(|n| c.eq_ignore_ascii_case(n))
-                })
-        })
+        // Spans are in file order and do not overlap: the last one starting at or before
+        // the line is the only candidate.
+        let after = self.spans.partition_point(|(start, _, _)| *start <= line);
+        let Some((_, end, codes)) = after.checked_sub(1).and_then(|i| self.spans.get(i)) else {
+            return false;
+        };
+        line <= *end
+            && codes.iter().any(|c| {
+                c.eq_ignore_ascii_case(code) || name.is_some_and(|n| c.eq_ignore_ascii_case(n))
+            })
     }
 
     pub fn is_empty(&self) -> bool {

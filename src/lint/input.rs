@@ -3,20 +3,76 @@
 //! and its effective user, the final stage, and every image use (`FROM`, `COPY --from`,
 //! `RUN --mount from=`) with its reference object.
 
-use serde_json::{Value as Json, json};
+use std::collections::BTreeMap;
 
-use crate::dockerfile::{Dockerfile, Resolved, ResolvedUse, StageUser, Target};
+use regorus::Value;
+
+use crate::dockerfile::{Dockerfile, Resolved, ResolvedUse, StageUser, Target, UseKind};
 use crate::oci::Reference;
-use crate::policy::input::registry_reference;
+
+// The input is built as regorus values directly: it is made once per file and only the
+// policy engine reads it, so a JSON tree in between would be built and converted for nothing.
+
+fn obj<const N: usize>(fields: [(&str, Value); N]) -> Value {
+    let map: BTreeMap<Value, Value> = fields
+        .into_iter()
+        .map(|(k, v)| (Value::from(k), v))
+        .collect();
+    Value::from(map)
+}
+
+fn text(s: &str) -> Value {
+    Value::from(s)
+}
+
+fn opt_text(s: Option<&str>) -> Value {
+    s.map_or(Value::Null, Value::from)
+}
+
+fn opt_num(n: Option<usize>) -> Value {
+    n.map_or(Value::Null, Value::from)
+}
+
+fn texts(items: &[String]) -> Value {
+    Value::from(items.iter().map(|s| text(s)).collect::<Vec<_>>())
+}
+
+/// Adds fields to an object value.
+fn extend(mut v: Value, fields: Vec<(&str, Value)>) -> Value {
+    if let Ok(map) = v.as_object_mut() {
+        for (k, f) in fields {
+            map.insert(Value::from(k), f);
+        }
+    }
+    v
+}
+
+/// The reference object (`policies/README.md`), as `policy::input::registry_reference`
+/// builds it in JSON.
+pub fn reference(given: &str, r: &Reference) -> Value {
+    obj([
+        ("given", text(given)),
+        ("name", text(&r.repo_only())),
+        ("registry", text(r.registry())),
+        ("repository", text(r.repository())),
+        ("tag", opt_text(r.tag())),
+        ("tag_implicit", Value::from(r.tag_was_implicit())),
+        (
+            "digest",
+            opt_text(r.digest().map(|d| d.to_string()).as_deref()),
+        ),
+        ("pinned", Value::from(r.digest().is_some())),
+    ])
+}
 
 /// How a `FROM` / `--from` text is classified once expanded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Classified {
     /// `stage`, `scratch`, `digest`, `tagged`, `latest`, `implicit`, `unresolved` (needs
     /// an unset variable) or `invalid` (not an image reference).
     pub kind: &'static str,
     /// The reference object, for images.
-    pub reference: Json,
+    pub reference: Value,
     /// Why an `invalid` text is not a reference.
     pub error: Option<String>,
 }
@@ -25,7 +81,7 @@ pub struct Classified {
 pub fn classify(u: &ResolvedUse) -> Classified {
     let plain = |kind| Classified {
         kind,
-        reference: Json::Null,
+        reference: Value::Null,
         error: None,
     };
     match u.target {
@@ -49,97 +105,107 @@ pub fn classify(u: &ResolvedUse) -> Classified {
             };
             Classified {
                 kind,
-                reference: registry_reference(&u.image.expanded, &r),
+                reference: reference(&u.image.expanded, &r),
                 error: None,
             }
         }
         Err(e) => Classified {
             kind: "invalid",
-            reference: Json::Null,
+            reference: Value::Null,
             error: Some(e.to_string()),
         },
     }
 }
 
-fn user_fields(user: Option<&StageUser>) -> Json {
+fn user_fields(user: Option<&StageUser>) -> Vec<(&'static str, Value)> {
     match user {
-        Some(u) => json!({
-            "user": u.value,
-            "user_text": u.text,
-            "user_line": u.line,
-            "user_column": u.column,
-            "user_stage": u.stage,
-            "user_unresolved": !u.missing.is_empty(),
-        }),
-        None => json!({
-            "user": null, "user_text": null, "user_line": null, "user_column": null,
-            "user_stage": null, "user_unresolved": false,
-        }),
+        Some(u) => vec![
+            ("user", text(&u.value)),
+            ("user_text", text(&u.text)),
+            ("user_line", Value::from(u.line)),
+            ("user_column", Value::from(u.column)),
+            ("user_stage", Value::from(u.stage)),
+            ("user_unresolved", Value::from(!u.missing.is_empty())),
+        ],
+        None => vec![
+            ("user", Value::Null),
+            ("user_text", Value::Null),
+            ("user_line", Value::Null),
+            ("user_column", Value::Null),
+            ("user_stage", Value::Null),
+            ("user_unresolved", Value::from(false)),
+        ],
     }
-}
-
-fn merge(mut a: Json, b: Json) -> Json {
-    if let (Some(a), Json::Object(b)) = (a.as_object_mut(), b) {
-        a.extend(b);
-    }
-    a
 }
 
 /// The `kind: dockerfile` input for a Dockerfile at `path` (as shown in messages).
-pub fn build(path: &str, df: &Dockerfile, resolved: &Resolved) -> Json {
-    let from_uses: Vec<&ResolvedUse> = resolved
-        .uses
-        .iter()
-        .filter(|u| u.image.kind == crate::dockerfile::UseKind::From)
-        .collect();
-    let mut images = Vec::with_capacity(resolved.uses.len());
-    for u in &resolved.uses {
-        let c = classify(u);
-        let mut img = json!({
-            "use": u.image.kind.as_str(),
-            "line": u.image.line,
-            "column": u.image.column,
-            "stage": u.image.stage_index,
-            "stage_name": u.image.stage_name,
-            "text": u.image.reference_text,
-            "expanded": u.image.expanded,
-            "kind": c.kind,
-            "reference": c.reference,
-            "missing": u.missing,
-            "platform": u.image.platform,
-        });
-        if let Target::Stage(s) = u.target {
-            img["target_stage"] = json!(s);
+pub fn build(path: &str, df: &Dockerfile, resolved: &Resolved) -> Value {
+    let classes: Vec<Classified> = resolved.uses.iter().map(classify).collect();
+    // Each stage's FROM, by stage index.
+    let mut from_index: Vec<Option<usize>> = vec![None; resolved.stages.len()];
+    for (i, u) in resolved.uses.iter().enumerate() {
+        if u.image.kind == UseKind::From
+            && let Some(slot) = from_index.get_mut(u.image.stage_index)
+        {
+            *slot = Some(i);
         }
-        if let Some(e) = c.error {
-            img["error"] = json!(e);
-        }
-        images.push(img);
     }
+    let mut images = Vec::with_capacity(resolved.uses.len());
+    for (u, c) in resolved.uses.iter().zip(&classes) {
+        let mut extra = Vec::new();
+        if let Target::Stage(s) = u.target {
+            extra.push(("target_stage", Value::from(s)));
+        }
+        if let Some(e) = &c.error {
+            extra.push(("error", text(e)));
+        }
+        let img = obj([
+            ("use", text(u.image.kind.as_str())),
+            ("line", Value::from(u.image.line)),
+            ("column", Value::from(u.image.column)),
+            ("stage", Value::from(u.image.stage_index)),
+            ("stage_name", opt_text(u.image.stage_name.as_deref())),
+            ("text", text(&u.image.reference_text)),
+            ("expanded", text(&u.image.expanded)),
+            ("kind", text(c.kind)),
+            ("reference", c.reference.clone()),
+            ("missing", texts(&u.missing)),
+            ("platform", opt_text(u.image.platform.as_deref())),
+        ]);
+        images.push(if extra.is_empty() {
+            img
+        } else {
+            extend(img, extra)
+        });
+    }
+    let from_of = |stage: usize| {
+        from_index
+            .get(stage)
+            .copied()
+            .flatten()
+            .and_then(|i| Some((resolved.uses.get(i)?, classes.get(i)?)))
+    };
     let mut stages = Vec::with_capacity(resolved.stages.len());
     for (s, parsed) in resolved.stages.iter().zip(df.stages()) {
-        let from = from_uses
-            .iter()
-            .find(|u| u.image.stage_index == s.index)
-            .map(|u| {
-                let c = classify(u);
-                json!({"text": u.image.reference_text, "expanded": u.image.expanded, "kind": c.kind})
-            })
-            .unwrap_or(Json::Null);
-        stages.push(merge(
-            json!({
-                "index": s.index,
-                "name": parsed.name,
-                "line": parsed.line,
-                "column": parsed.column,
-                "from": from,
-                "parent": s.parent,
-                "platform": s.platform,
-            }),
-            user_fields(s.user.as_ref()),
-        ));
+        let from = from_of(s.index).map_or(Value::Null, |(u, c)| {
+            obj([
+                ("text", text(&u.image.reference_text)),
+                ("expanded", text(&u.image.expanded)),
+                ("kind", text(c.kind)),
+            ])
+        });
+        let stage = obj([
+            ("index", Value::from(s.index)),
+            ("name", opt_text(parsed.name.as_deref())),
+            ("line", Value::from(parsed.line)),
+            ("column", Value::from(parsed.column)),
+            ("from", from),
+            ("parent", opt_num(s.parent)),
+            ("platform", opt_text(s.platform.as_deref())),
+        ]);
+        stages.push(extend(stage, user_fields(s.user.as_ref())));
     }
-    let final_stage = resolved.stages.last().map(|last| {
+    let final_stage = resolved.stages.last().map_or(Value::Null, |last| {
         // The stage whose FROM is not another stage: its base says whose user an unset
         // USER falls back to.
         let mut root = last;
@@ -153,39 +219,41 @@ pub fn build(path: &str, df: &Dockerfile, resolved: &Resolved) -> Json {
                 _ => break,
             }
         }
-        let base = from_uses
-            .iter()
-            .find(|u| u.image.stage_index == root.index)
-            .map(|u| (u.image.reference_text.clone(), classify(u).kind));
+        let base = from_of(root.index);
         let parsed = &df.stages()[last.index];
-        merge(
-            json!({
-                "index": last.index,
-                "name": parsed.name,
-                "line": parsed.line,
-                "column": parsed.column,
-                "base_stage": root.index,
-                "base_text": base.as_ref().map(|b| b.0.clone()),
-                "base_kind": base.map(|b| b.1),
-            }),
-            user_fields(last.user.as_ref()),
-        )
+        let fin = obj([
+            ("index", Value::from(last.index)),
+            ("name", opt_text(parsed.name.as_deref())),
+            ("line", Value::from(parsed.line)),
+            ("column", Value::from(parsed.column)),
+            ("base_stage", Value::from(root.index)),
+            (
+                "base_text",
+                opt_text(base.map(|(u, _)| u.image.reference_text.as_str())),
+            ),
+            ("base_kind", opt_text(base.map(|(_, c)| c.kind))),
+        ]);
+        extend(fin, user_fields(last.user.as_ref()))
     });
-    json!({
-        "kind": "dockerfile",
-        "dockerfile": {
-            "path": path,
-            "stages": stages,
-            "final_stage": final_stage,
-            "images": images,
-        }
-    })
+    obj([
+        ("kind", text("dockerfile")),
+        (
+            "dockerfile",
+            obj([
+                ("path", text(path)),
+                ("stages", Value::from(stages)),
+                ("final_stage", final_stage),
+                ("images", Value::from(images)),
+            ]),
+        ),
+    ])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::dockerfile::BuildArgs;
+    use serde_json::{Value as Json, json};
 
     fn input(text: &str, args: &[(&str, &str)]) -> Json {
         let df = Dockerfile::parse(text).unwrap();
@@ -195,7 +263,23 @@ mod tests {
                 .collect(),
         );
         let resolved = df.resolve(&args).unwrap();
-        build("Dockerfile", &df, &resolved)
+        serde_json::to_value(build("Dockerfile", &df, &resolved)).unwrap()
+    }
+
+    #[test]
+    fn references_match_the_shared_json_builder() {
+        for given in [
+            "nginx",
+            "ghcr.io/acme/app:v1",
+            "localhost:5000/a/b@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        ] {
+            let r = Reference::parse(given).unwrap();
+            assert_eq!(
+                serde_json::to_value(reference(given, &r)).unwrap(),
+                crate::policy::input::registry_reference(given, &r),
+                "{given}"
+            );
+        }
     }
 
     fn kinds(v: &Json) -> Vec<String> {

@@ -605,6 +605,29 @@ fn malformed_dockerfiles_are_positioned_errors() {
         "SIGIL-DF-001"
     );
 
+    // 10 MB of stages, each built from the previous one and each with an ignore comment:
+    // nothing in lint may be quadratic in them.
+    let mut many = String::from("FROM alpine:3.20 AS s0\n");
+    let mut i = 1;
+    while many.len() < 10_000_000 {
+        many.push_str(&format!(
+            "# sigil ignore=SIGIL-DF-002\nFROM s{} AS s{i}\n",
+            i - 1
+        ));
+        i += 1;
+    }
+    many.push_str("USER root\n");
+    std::fs::write(env.path().join("many"), &many).unwrap();
+    let out = env.sigil(&["lint", "-o", "json", "many"]);
+    assert!(
+        out.elapsed < Duration::from_secs(30),
+        "took {:?}",
+        out.elapsed
+    );
+    out.code(1);
+    let codes: Vec<String> = found(&json(&out)).into_iter().map(|f| f.0).collect();
+    assert_eq!(codes, ["SIGIL-DF-001", "SIGIL-DF-003"]);
+
     // A continuation that never ends, and a file over the limit.
     let endless = format!("FROM alpine:3.20\nRUN x \\\n{}", "y \\\n".repeat(2_000_000));
     std::fs::write(env.path().join("endless"), &endless).unwrap();
