@@ -13,7 +13,8 @@ df_registries_registries := param(df_registries_name, "registries", param("trust
 df_registries_repositories := param(df_registries_name, "repositories", param("trusted-registries", "repositories", []))
 
 df_registries_findings contains object.union(image_location(img), {"msg": msg}) if {
-	some img in dockerfile_checkable
+	some img in input.dockerfile.images
+	dockerfile_checkable(img)
 	not trusted(img.reference, df_registries_registries, df_registries_repositories)
 	msg := sprintf("%s is not from a trusted registry or repository (%s)", [where(img), img.reference.registry])
 }

@@ -10,7 +10,8 @@ df_tags_name := "dockerfile-no-latest"
 df_tags_code := "SIGIL-DF-002"
 
 df_tags_findings contains object.union(image_location(img), {"msg": msg}) if {
-	some img in dockerfile_checkable
+	some img in input.dockerfile.images
+	dockerfile_checkable(img)
 	latest(img.reference)
 	not df_tags_pinned_allowed(img.reference)
 	msg := sprintf("%s %s", [where(img), latest_reason(img.reference)])

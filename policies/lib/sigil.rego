@@ -163,18 +163,15 @@ describe_signer(e) := sprintf("key %s", [e.key_id]) if {
 } else := sprintf("identity %s (issuer %s)", [object.get(e, "identity", object.get(e, "identity_regexp", "?")), object.get(e, "issuer", "any")])
 
 # --- Dockerfiles ----------------------------------------------------------------------
-# External images a Dockerfile uses (FROM, COPY --from, RUN --mount from): every entry of
-# input.dockerfile.images but stage references and scratch.
-dockerfile_images contains img if {
-	some img in input.dockerfile.images
-	not img.kind in {"stage", "scratch"}
-}
+# External images a Dockerfile uses (FROM, COPY --from, RUN --mount from): the entries of
+# input.dockerfile.images that are neither stage references nor scratch. Rules iterate
+# `some img in input.dockerfile.images` and test these (functions, not sets: a set of image
+# objects would compare whole objects on every insertion).
+dockerfile_external(img) if not img.kind in {"stage", "scratch"}
 
-# Images whose reference could be read: not "unresolved" (an unset ARG) nor "invalid".
-dockerfile_checkable contains img if {
-	some img in dockerfile_images
-	not img.kind in {"unresolved", "invalid"}
-}
+# External images whose reference could be read: not "unresolved" (an unset ARG) nor
+# "invalid".
+dockerfile_checkable(img) if not img.kind in {"stage", "scratch", "unresolved", "invalid"}
 
 # How an image is used, for messages: "FROM", "COPY --from", "RUN --mount from".
 use_label(img) := "COPY --from" if {

@@ -71,8 +71,12 @@ pub struct LintArgs {
 }
 
 pub fn run(a: LintArgs) -> anyhow::Result<u8> {
+    // SIGIL_LINT_TIMINGS=1 prints where the time went to stderr (for benchmarks).
+    let timings = std::env::var_os("SIGIL_LINT_TIMINGS").is_some_and(|v| v == "1");
+    let start = std::time::Instant::now();
     let args = build_args(&a.build_args)?;
     let (engine, data) = load(&a)?;
+    let compiled = start.elapsed();
     let rules = applied_rules(&data, a.no_builtin, &a.ignore);
     let linter = Linter::new(engine, args, &a.ignore);
 
@@ -86,6 +90,7 @@ pub fn run(a: LintArgs) -> anyhow::Result<u8> {
         collect(p, &mut inputs);
     }
     let subjects = lint_all(&linter, &inputs);
+    let linted = start.elapsed();
     let report = Report {
         command: "lint".into(),
         rules,
@@ -99,6 +104,15 @@ pub fn run(a: LintArgs) -> anyhow::Result<u8> {
             write_json(&report::sarif::render(&report, cwd.as_deref()))?
         }
         LintFormat::Junit => write_plain(report::junit::render(&report).as_bytes())?,
+    }
+    if timings {
+        eprintln!(
+            "sigil lint: policies loaded and compiled in {:.1} ms, {} files linted in {:.1} ms, output in {:.1} ms",
+            compiled.as_secs_f64() * 1e3,
+            report.subjects.len(),
+            (linted - compiled).as_secs_f64() * 1e3,
+            (start.elapsed() - linted).as_secs_f64() * 1e3,
+        );
     }
     let summary = report.summary();
     Ok(if summary.errors > 0 {
