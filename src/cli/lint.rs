@@ -13,12 +13,12 @@ use serde_json::Value as Json;
 
 use super::output::{self, BOLD, GREEN, RED, YELLOW, paint};
 use crate::dockerfile::{BuildArgs, MAX_DOCKERFILE_BYTES};
-use crate::lint::{Linter, PARSE_CODE};
+use crate::lint::{self, Linter, Prepared};
 use crate::policy::{
     EngineOptions, PolicyEngine, PolicySet, Severity, builtin, deep_merge, load_data_file,
     parse_timeout,
 };
-use crate::report::{self, Report, RuleInfo, Subject, SubjectError, catalog};
+use crate::report::{self, Report, RuleInfo, catalog};
 
 /// `--output` of `sigil lint`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -75,11 +75,6 @@ pub fn run(a: LintArgs) -> anyhow::Result<u8> {
     let timings = std::env::var_os("SIGIL_LINT_TIMINGS").is_some_and(|v| v == "1");
     let start = std::time::Instant::now();
     let args = build_args(&a.build_args)?;
-    let (engine, data) = load(&a)?;
-    let compiled = start.elapsed();
-    let rules = applied_rules(&data, a.no_builtin, &a.ignore);
-    let linter = Linter::new(engine, args, &a.ignore);
-
     let mut inputs = Vec::new();
     let paths = if a.paths.is_empty() {
         vec![PathBuf::from("Dockerfile")]
@@ -89,7 +84,22 @@ pub fn run(a: LintArgs) -> anyhow::Result<u8> {
     for p in &paths {
         collect(p, &mut inputs);
     }
-    let subjects = lint_all(&linter, &inputs);
+    // Files are read and parsed while the policies compile: neither needs the other.
+    let (loaded, prepared) = std::thread::scope(|scope| {
+        let loader = scope.spawn(|| {
+            let loaded = load(&a);
+            (loaded, start.elapsed())
+        });
+        let prepared = parallel(&inputs, |i| prepare(i, &args));
+        (loader.join(), prepared)
+    });
+    let (loaded, compiled) =
+        loaded.map_err(|_| anyhow::anyhow!("loading the policies failed unexpectedly"))?;
+    let (engine, data) = loaded?;
+    let prepared_at = start.elapsed();
+    let rules = applied_rules(&data, a.no_builtin, &a.ignore);
+    let linter = Linter::new(engine, args, &a.ignore);
+    let subjects = parallel(&prepared, |p| linter.judge(p));
     let linted = start.elapsed();
     let report = Report {
         command: "lint".into(),
@@ -106,12 +116,15 @@ pub fn run(a: LintArgs) -> anyhow::Result<u8> {
         LintFormat::Junit => write_plain(report::junit::render(&report).as_bytes())?,
     }
     if timings {
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
         eprintln!(
-            "sigil lint: policies loaded and compiled in {:.1} ms, {} files linted in {:.1} ms, output in {:.1} ms",
-            compiled.as_secs_f64() * 1e3,
+            "sigil lint: policies compiled after {:.1} ms, {} files read and parsed after {:.1} ms, \
+judged after {:.1} ms, output written after {:.1} ms",
+            ms(compiled),
             report.subjects.len(),
-            (linted - compiled).as_secs_f64() * 1e3,
-            (start.elapsed() - linted).as_secs_f64() * 1e3,
+            ms(prepared_at),
+            ms(linted),
+            ms(start.elapsed()),
         );
     }
     let summary = report.summary();
@@ -293,46 +306,39 @@ fn walk(dir: &Path, out: &mut Vec<Input>) {
     }
 }
 
-fn lint_one(linter: &Linter, input: &Input) -> Subject {
+fn prepare(input: &Input, args: &BuildArgs) -> Prepared {
     match &input.path {
-        Some(p) => linter.lint_path(&input.name, p),
+        Some(p) => lint::prepare_path(&input.name, p, args),
         None => {
             let mut bytes = Vec::new();
             match std::io::stdin()
                 .take(MAX_DOCKERFILE_BYTES as u64 + 1)
                 .read_to_end(&mut bytes)
             {
-                Ok(_) => linter.lint_bytes(&input.name, bytes),
+                Ok(_) => lint::prepare_bytes(&input.name, bytes, args),
                 Err(e) => {
-                    let mut s = Subject::file(&input.name);
-                    s.error = Some(SubjectError {
-                        code: PARSE_CODE.into(),
-                        message: format!("cannot read standard input: {e}"),
-                        location: None,
-                    });
-                    s
+                    Prepared::unreadable(&input.name, format!("cannot read standard input: {e}"))
                 }
             }
         }
     }
 }
 
-/// Lints every input, on a few threads when there are many, keeping their order.
-fn lint_all(linter: &Linter, inputs: &[Input]) -> Vec<Subject> {
+/// `f` over every item, on a few threads when there are many, keeping their order.
+fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(4)
-        .min(inputs.len() / 16 + 1);
+        .min(items.len() / 16 + 1);
     if threads <= 1 {
-        return inputs.iter().map(|i| lint_one(linter, i)).collect();
+        return items.iter().map(f).collect();
     }
-    let chunk = inputs.len().div_ceil(threads);
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
     std::thread::scope(|scope| {
-        let handles: Vec<_> = inputs
+        let handles: Vec<_> = items
             .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || part.iter().map(|i| lint_one(linter, i)).collect::<Vec<_>>())
-            })
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<_>>()))
             .collect();
         handles
             .into_iter()

@@ -75,64 +75,32 @@ impl Linter {
 
     /// Reads and lints one file; `name` is how it is shown.
     pub fn lint_path(&self, name: &str, path: &std::path::Path) -> Subject {
-        let read = std::fs::File::open(path).and_then(|f| {
-            let mut bytes = Vec::new();
-            f.take(MAX_DOCKERFILE_BYTES as u64 + 1)
-                .read_to_end(&mut bytes)
-                .map(|_| bytes)
-        });
-        match read {
-            Ok(bytes) => self.lint_bytes(name, bytes),
-            Err(e) => {
-                let mut s = Subject::file(name);
-                s.error = Some(SubjectError {
-                    code: PARSE_CODE.into(),
-                    message: format!("cannot read the file: {e}"),
-                    location: None,
-                });
-                s
-            }
-        }
+        self.judge(&prepare_path(name, path, &self.args))
     }
 
     /// Lints a Dockerfile's bytes: refused when over [`MAX_DOCKERFILE_BYTES`] or not UTF-8
     /// (with the position of the first bad byte).
     pub fn lint_bytes(&self, name: &str, bytes: Vec<u8>) -> Subject {
-        match text(bytes) {
-            Ok(t) => self.lint_text(name, &t),
-            Err(e) => {
-                let mut s = Subject::file(name);
-                s.error = Some(e);
-                s
-            }
-        }
+        self.judge(&prepare_bytes(name, bytes, &self.args))
     }
 
     /// Lints one Dockerfile's text.
     pub fn lint_text(&self, name: &str, text: &str) -> Subject {
-        let mut subject = Subject::file(name);
-        let parsed = Dockerfile::parse(text).and_then(|df| {
-            let resolved = df.resolve(&self.args)?;
-            Ok((df, resolved))
-        });
-        let (df, resolved) = match parsed {
-            Ok(p) => p,
-            Err(e) => {
-                subject.error = Some(SubjectError {
-                    code: PARSE_CODE.into(),
-                    message: e.message,
-                    location: Some(Location {
-                        line: e.line,
-                        column: e.column,
-                    }),
-                });
-                return subject;
+        self.judge(&prepare_text(name, text, &self.args))
+    }
+
+    /// Judges a prepared Dockerfile: builds its input, evaluates it, and reports the
+    /// findings that are not ignored (or the error that kept it from being parsed).
+    pub fn judge(&self, prepared: &Prepared) -> Subject {
+        let mut subject = Subject::file(&prepared.name);
+        match &prepared.parsed {
+            Err(e) => subject.error = Some(e.clone()),
+            Ok(p) => {
+                let input = input::build(&prepared.name, &p.dockerfile, &p.resolved);
+                let decision = self.engine.evaluate_value(input);
+                subject.findings = self.findings(&decision, &p.ignores);
             }
-        };
-        let input = input::build(name, &df, &resolved);
-        let decision = self.engine.evaluate_value(input);
-        let ignores = Ignores::find(text, &df);
-        subject.findings = self.findings(&decision, &ignores);
+        }
         subject
     }
 
@@ -192,6 +160,88 @@ impl Linter {
         self.ignored.iter().any(|i| {
             i.eq_ignore_ascii_case(code) || name.is_some_and(|n| i.eq_ignore_ascii_case(n))
         })
+    }
+}
+
+/// A Dockerfile read, parsed and resolved with the build arguments: the work that needs no
+/// policy engine, so that it can run while the engine is compiled.
+#[derive(Debug)]
+pub struct Prepared {
+    /// How the file is shown.
+    pub name: String,
+    parsed: Result<Parsed, SubjectError>,
+}
+
+#[derive(Debug)]
+struct Parsed {
+    dockerfile: Dockerfile,
+    resolved: crate::dockerfile::Resolved,
+    ignores: Ignores,
+}
+
+impl Prepared {
+    /// A file that could not be read.
+    pub fn unreadable(name: &str, message: String) -> Prepared {
+        Prepared {
+            name: name.to_string(),
+            parsed: Err(SubjectError {
+                code: PARSE_CODE.into(),
+                message,
+                location: None,
+            }),
+        }
+    }
+}
+
+/// Reads a file (bounded) and prepares it.
+pub fn prepare_path(name: &str, path: &std::path::Path, args: &BuildArgs) -> Prepared {
+    let read = std::fs::File::open(path).and_then(|f| {
+        let mut bytes = Vec::new();
+        f.take(MAX_DOCKERFILE_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map(|_| bytes)
+    });
+    match read {
+        Ok(bytes) => prepare_bytes(name, bytes, args),
+        Err(e) => Prepared::unreadable(name, format!("cannot read the file: {e}")),
+    }
+}
+
+/// Prepares a Dockerfile's bytes: refused when over [`MAX_DOCKERFILE_BYTES`] or not UTF-8
+/// (with the position of the first bad byte).
+pub fn prepare_bytes(name: &str, bytes: Vec<u8>, args: &BuildArgs) -> Prepared {
+    match text(bytes) {
+        Ok(t) => prepare_text(name, &t, args),
+        Err(e) => Prepared {
+            name: name.to_string(),
+            parsed: Err(e),
+        },
+    }
+}
+
+/// Parses and resolves a Dockerfile's text and finds its inline ignores.
+pub fn prepare_text(name: &str, text: &str, args: &BuildArgs) -> Prepared {
+    let parsed = Dockerfile::parse(text)
+        .and_then(|dockerfile| {
+            let resolved = dockerfile.resolve(args)?;
+            let ignores = Ignores::find(text, &dockerfile);
+            Ok(Parsed {
+                dockerfile,
+                resolved,
+                ignores,
+            })
+        })
+        .map_err(|e| SubjectError {
+            code: PARSE_CODE.into(),
+            message: e.message,
+            location: Some(Location {
+                line: e.line,
+                column: e.column,
+            }),
+        });
+    Prepared {
+        name: name.to_string(),
+        parsed,
     }
 }
 
