@@ -146,7 +146,7 @@ fn finish(r: std::io::Result<()>) -> anyhow::Result<()> {
     }
 }
 
-fn write_json(value: &Json) -> anyhow::Result<()> {
+fn write_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let r = serde_json::to_writer_pretty(&mut out, value)
         .map_err(std::io::Error::from)
@@ -436,38 +436,69 @@ fn at(name: &str, l: Option<report::Location>) -> String {
     }
 }
 
-/// `{files: [{path, findings: [{code, name, severity, message, line, column}], error}],
-/// summary}`.
-fn json_report(report: &Report) -> Json {
-    let files: Vec<Json> = report
+/// `--output json`: `{files: [{path, findings: [{code, name, severity, message, line,
+/// column, details}], error}], summary}`, serialized straight from the report.
+#[derive(serde::Serialize)]
+struct JsonReport<'a> {
+    files: Vec<JsonFile<'a>>,
+    summary: report::Summary,
+}
+
+#[derive(serde::Serialize)]
+struct JsonFile<'a> {
+    path: &'a str,
+    findings: Vec<JsonFinding<'a>>,
+    error: Option<JsonError<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonFinding<'a> {
+    code: &'a str,
+    name: Option<&'a str>,
+    severity: Severity,
+    message: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+    details: &'a serde_json::Map<String, Json>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonError<'a> {
+    code: &'a str,
+    message: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+}
+
+fn json_report(report: &Report) -> JsonReport<'_> {
+    let files = report
         .subjects
         .iter()
-        .map(|s| {
-            let findings: Vec<Json> = s
+        .map(|s| JsonFile {
+            path: &s.name,
+            findings: s
                 .findings
                 .iter()
-                .map(|f| {
-                    serde_json::json!({
-                        "code": f.code,
-                        "name": f.name,
-                        "severity": f.severity,
-                        "message": f.message,
-                        "line": f.location.map(|l| l.line),
-                        "column": f.location.map(|l| l.column),
-                        "details": f.details,
-                    })
+                .map(|f| JsonFinding {
+                    code: &f.code,
+                    name: f.name.as_deref(),
+                    severity: f.severity,
+                    message: &f.message,
+                    line: f.location.map(|l| l.line),
+                    column: f.location.map(|l| l.column),
+                    details: &f.details,
                 })
-                .collect();
-            let error = s.error.as_ref().map(|e| {
-                serde_json::json!({
-                    "code": e.code,
-                    "message": e.message,
-                    "line": e.location.map(|l| l.line),
-                    "column": e.location.map(|l| l.column),
-                })
-            });
-            serde_json::json!({"path": s.name, "findings": findings, "error": error})
+                .collect(),
+            error: s.error.as_ref().map(|e| JsonError {
+                code: &e.code,
+                message: &e.message,
+                line: e.location.map(|l| l.line),
+                column: e.location.map(|l| l.column),
+            }),
         })
         .collect();
-    serde_json::json!({"files": files, "summary": report.summary()})
+    JsonReport {
+        files,
+        summary: report.summary(),
+    }
 }
