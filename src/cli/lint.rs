@@ -128,6 +128,9 @@ judged after {:.1} ms, output written after {:.1} ms",
         );
     }
     let summary = report.summary();
+    // The process ends right after: handing the memory back piece by piece (every parsed
+    // file, finding and the compiled engine) would only delay the exit.
+    std::mem::forget((report, prepared, linter));
     Ok(if summary.errors > 0 {
         super::EXIT_ERROR
     } else if summary.denials > 0 {
