@@ -138,12 +138,26 @@ identity_matches(s, e) if {
 	not e.identity
 	is_string(e.identity_regexp)
 	is_string(s.identity)
-	regex.match(e.identity_regexp, s.identity)
+	whole_match(e.identity_regexp, s.identity)
 }
 
-issuer_matches(_, e) if not e.issuer
+issuer_matches(_, e) if {
+	not e.issuer
+	not e.issuer_regexp
+}
 
 issuer_matches(s, e) if s.issuer == e.issuer
+
+issuer_matches(s, e) if {
+	not e.issuer
+	is_string(e.issuer_regexp)
+	is_string(s.issuer)
+	whole_match(e.issuer_regexp, s.issuer)
+}
+
+# Regular expressions on identities match the whole string, as cosign's flags do: an
+# unanchored "github.com/acme/" must not admit "github.com/acme-evil/…".
+whole_match(pattern, s) if regex.match(sprintf("^(?:%s)$", [pattern]), s)
 
 # One string per distinct signer: a key listed twice is one signer.
 signer_id(s) := sprintf("key:%s", [s.key_id]) if {
@@ -152,7 +166,7 @@ signer_id(s) := sprintf("key:%s", [s.key_id]) if {
 
 describe_signer(e) := sprintf("key %s", [e.key_id]) if {
 	is_string(e.key_id)
-} else := sprintf("identity %s (issuer %s)", [object.get(e, "identity", object.get(e, "identity_regexp", "?")), object.get(e, "issuer", "any")])
+} else := sprintf("identity %s (issuer %s)", [object.get(e, "identity", object.get(e, "identity_regexp", "?")), object.get(e, "issuer", object.get(e, "issuer_regexp", "any"))])
 
 # --- Dockerfiles ----------------------------------------------------------------------
 # External images a Dockerfile uses (FROM, COPY --from, RUN --mount from): every entry of

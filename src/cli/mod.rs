@@ -2,6 +2,7 @@
 //! library calls and results into text or JSON; none holds logic the library lacks.
 
 mod attest;
+mod check;
 mod digest;
 mod download;
 mod keys;
@@ -65,6 +66,8 @@ pub enum Command {
     Download(download::DownloadCommand),
     /// Generate a SLSA v1 provenance predicate for an image build from the CI environment
     Provenance(provenance::ProvenanceArgs),
+    /// Verify images and evaluate the policy library: a decision trace per image
+    Check(Box<check::CheckArgs>),
     /// Work with Rego policies: run their unit tests
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
@@ -85,6 +88,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Download(c) => download::run(c).await?,
         Command::Provenance(a) => provenance::run(a).await?,
         Command::Policy(c) => policy::run(c).await?,
+        Command::Check(a) => check::run(*a).await?,
     };
     Ok(ExitCode::from(code))
 }

@@ -470,6 +470,14 @@ impl PolicyEngine {
             .collect()
     }
 
+    /// The rule configuration in effect (`data.sigil.config.rules`), null when absent.
+    pub fn rules_config(&self) -> Json {
+        serde_json::to_value(&self.data)
+            .ok()
+            .and_then(|d| d.pointer("/sigil/config/rules").cloned())
+            .unwrap_or(Json::Null)
+    }
+
     pub fn options(&self) -> EngineOptions {
         self.options
     }

@@ -17,6 +17,7 @@
 //! [`input`] has helpers to build its parts.
 
 pub mod builtin;
+pub mod catalog;
 mod data;
 mod engine;
 pub mod input;

@@ -6,6 +6,7 @@ mod attestations;
 mod auth;
 mod caching;
 mod certificates;
+mod check;
 mod harness;
 mod interop;
 mod layout;
