@@ -55,6 +55,17 @@ pub enum SetupError {
     Entry { entry: String, error: PolicyError },
 }
 
+impl SetupError {
+    /// True when the policies themselves are broken (they do not parse or compile), as
+    /// opposed to a file that cannot be read: the former denies, the latter is an error.
+    pub fn is_policy_defect(&self) -> bool {
+        let e = match self {
+            SetupError::Policy(e) | SetupError::Entry { error: e, .. } => e,
+        };
+        matches!(e, PolicyError::Syntax { .. } | PolicyError::Compile { .. })
+    }
+}
+
 /// Loaded policies, one engine per trust entry, ready to check many images.
 pub struct Checker {
     /// The command-line entry first, then the trust file's.
@@ -262,6 +273,30 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    /// The verdict for every image when the policies cannot be loaded (a syntax error,
+    /// recursion): denied, with the error as the reason — a broken policy never passes.
+    pub fn policy_failure(image: String, error: String) -> Verdict {
+        Verdict {
+            image,
+            digest: None,
+            given_by_digest: false,
+            platforms: Vec::new(),
+            allowed: false,
+            error: None,
+            evaluations: vec![Evaluation {
+                entry: None,
+                mode: Mode::Enforce,
+                requested: false,
+                allowed: false,
+                signatures: None,
+                attestations: None,
+                platforms: Vec::new(),
+                rules: Vec::new(),
+                decision: Decision::from_error(error),
+            }],
+        }
+    }
+
     fn failed(image: String, error: String) -> Verdict {
         Verdict {
             image,

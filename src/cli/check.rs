@@ -93,24 +93,15 @@ pub async fn run(a: CheckArgs) -> anyhow::Result<u8> {
             ..EngineOptions::default()
         },
     };
-    let checker = Arc::new(Checker::new(setup).context("cannot load the policies")?);
-    let client = a.registry.client()?;
-
-    let progress = Progress::new(images.len(), a.output == CheckFormat::Text);
-    let mut tasks = tokio::task::JoinSet::new();
-    for (i, image) in images.into_iter().enumerate() {
-        let checker = checker.clone();
-        let client = client.clone();
-        tasks.spawn(async move { (i, checker.check(&client, &image).await) });
-    }
-    let mut verdicts = Vec::new();
-    while let Some(j) = tasks.join_next().await {
-        verdicts.push(j.context("check task failed")?);
-        progress.tick(verdicts.len());
-    }
-    progress.clear();
-    verdicts.sort_by_key(|(i, _)| *i);
-    let verdicts: Vec<Verdict> = verdicts.into_iter().map(|(_, v)| v).collect();
+    let verdicts = match Checker::new(setup) {
+        Ok(checker) => check_all(Arc::new(checker), images, &a).await?,
+        // Broken policies deny every image, with the error as the reason.
+        Err(e) if e.is_policy_defect() => images
+            .iter()
+            .map(|i| Verdict::policy_failure(i.to_string(), e.to_string()))
+            .collect(),
+        Err(e) => return Err(anyhow::Error::from(e).context("cannot load the policies")),
+    };
 
     match a.output {
         CheckFormat::Json => output::print_json(&serde_json::json!({
@@ -136,6 +127,31 @@ pub async fn run(a: CheckArgs) -> anyhow::Result<u8> {
     } else {
         super::EXIT_OK
     })
+}
+
+/// Checks every image concurrently (requests are bounded by the registry client), with
+/// progress on a terminal; verdicts in the order given.
+async fn check_all(
+    checker: Arc<Checker>,
+    images: Vec<ImageRef>,
+    a: &CheckArgs,
+) -> anyhow::Result<Vec<Verdict>> {
+    let client = a.registry.client()?;
+    let progress = Progress::new(images.len(), a.output == CheckFormat::Text);
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, image) in images.into_iter().enumerate() {
+        let checker = checker.clone();
+        let client = client.clone();
+        tasks.spawn(async move { (i, checker.check(&client, &image).await) });
+    }
+    let mut verdicts = Vec::new();
+    while let Some(j) = tasks.join_next().await {
+        verdicts.push(j.context("check task failed")?);
+        progress.tick(verdicts.len());
+    }
+    progress.clear();
+    verdicts.sort_by_key(|(i, _)| *i);
+    Ok(verdicts.into_iter().map(|(_, v)| v).collect())
 }
 
 #[derive(Debug, serde::Serialize)]

@@ -339,3 +339,114 @@ fn trust_file_decides_on_distribution() {
 fn trust_file_decides_on_refreg() {
     trust_scenario(Kind::Refreg);
 }
+
+/// On an OCI layout, offline: the defaults, a conftest-style user policy, and broken
+/// policies, each of which denies with the error shown, within the time limit.
+#[test]
+fn layout_checks_offline_and_broken_policies_deny() {
+    let env = crate::harness::Env::new();
+    let layout = root().join("testdata/oci/app").display().to_string();
+    let key = root()
+        .join("testdata/keys/cosign.pub")
+        .display()
+        .to_string();
+    let digest = env
+        .sigil(&["digest", &format!("oci:{layout}:v1")])
+        .ok()
+        .trim()
+        .to_string();
+    let pinned = format!("oci:{layout}@{digest}");
+    let out = env.sigil(&["check", "--key", &key, &pinned]);
+    out.ok();
+    assert!(out.stdout.contains("ALLOWED"), "{}", out.stdout);
+    assert!(out.stdout.contains("pass SIGIL-IMG-006"), "{}", out.stdout);
+    // By tag: resolved once, and denied for not being pinned.
+    let out = env.sigil(&["check", "--key", &key, &format!("oci:{layout}:v1")]);
+    out.code(1);
+    assert!(
+        out.stdout.contains(&format!("→ {digest}")),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("DENY SIGIL-IMG-001"), "{}", out.stdout);
+
+    let write = |name: &str, text: &str| {
+        let p = env.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    };
+    // A conftest policy, unchanged.
+    let labels = write(
+        "labels.rego",
+        "package main\n\ndeny contains msg if {\n  not input.image.config.labels.owner\n  msg := \"images must carry an owner label\"\n}\n",
+    );
+    let out = env.sigil(&["check", "--key", &key, "-p", &labels, &pinned]);
+    out.code(1);
+    assert!(
+        out.stdout.lines().any(|l| l.contains("DENY data.main.deny")
+            && l.ends_with("images must carry an owner label")),
+        "{}",
+        out.stdout
+    );
+
+    let broken: &[(&str, &str, &[&str], &str)] = &[
+        (
+            "syntax.rego",
+            "package main\n\ndeny contains msg if {\n  msg := \"unterminated\n}\n",
+            &[],
+            "syntax.rego:4",
+        ),
+        (
+            "runtime.rego",
+            "package main\n\nx := 1 if input.kind\nx := 2 if input.kind\n\ndeny contains \"x\" if x == 3\n",
+            &[],
+            "main.deny:",
+        ),
+        (
+            "recursion.rego",
+            "package main\n\nf(x) := y if y := g(x)\n\ng(x) := f(x + 1)\n\ndeny contains \"r\" if f(1) > 0\n",
+            &[],
+            "recursion is not allowed",
+        ),
+        (
+            "slow.rego",
+            "package main\n\ndeny contains \"slow\" if {\n  n := count([x | some i in numbers.range(1, 100000); some j in numbers.range(1, 100000); x := i * j])\n  n < 0\n}\n",
+            &["--timeout", "300ms"],
+            "time limit",
+        ),
+    ];
+    for (name, text, extra, needle) in broken {
+        let p = write(name, text);
+        let mut args = vec!["check", "--key", &key, "-p", &p, &pinned];
+        args.extend_from_slice(extra);
+        let out = env.sigil(&args);
+        out.code(1);
+        assert!(out.stdout.contains("DENIED"), "{name}: {}", out.stdout);
+        assert!(out.stdout.contains(needle), "{name}: {}", out.stdout);
+        assert!(out.elapsed < std::time::Duration::from_secs(10), "{name}");
+    }
+
+    // A trust file with a mistake is refused with its line, before any image is looked at.
+    let trust = write(
+        "sigil.yaml",
+        "version: 1\nimages:\n  - name: all\n    match: '**'\n    signer: []\n",
+    );
+    let out = env.sigil(&["check", "--trust", &trust, &pinned]);
+    out.code(2);
+    assert!(out.stderr.contains("sigil.yaml:5:5"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("unknown field `signer`"),
+        "{}",
+        out.stderr
+    );
+    // A trust file whose entries match nothing here denies the image.
+    let trust = write(
+        "other.yaml",
+        &format!(
+            "version: 1\nimages:\n  - name: elsewhere\n    match: 'ghcr.io/**'\n    signers: [{{key: {key}}}]\n"
+        ),
+    );
+    let out = env.sigil(&["check", "--trust", &trust, &pinned]);
+    out.code(1);
+    assert!(out.stdout.contains("SIGIL-TRUST-001"), "{}", out.stdout);
+}
