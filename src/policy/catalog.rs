@@ -19,95 +19,113 @@ pub struct RuleInfo {
     pub name: &'static str,
     pub stage: Stage,
     pub summary: &'static str,
+    /// The partial set rule in package `sigil` whose members are this rule's findings
+    /// (`findings` gathers them when the rule is enabled).
+    pub set: &'static str,
 }
 
 pub const RULES: &[RuleInfo] = &[
     rule(
         "SIGIL-INPUT-001",
+        "input_findings",
         "input-valid",
         Stage::Any,
         "The input has a known kind and the fields that kind needs.",
     ),
     rule(
         "SIGIL-IMG-001",
+        "img_pinning_findings",
         "digest-pinned",
         Stage::Image,
         "The image reference carries a digest.",
     ),
     rule(
         "SIGIL-IMG-002",
+        "img_tags_latest_findings",
         "no-latest",
         Stage::Image,
         "The image reference has no `latest` or implicit tag.",
     ),
     rule(
         "SIGIL-IMG-003",
+        "img_tags_tag_findings",
         "allowed-tags",
         Stage::Image,
         "The tag matches an allowed pattern (semver by default).",
     ),
     rule(
         "SIGIL-IMG-004",
+        "img_registries_findings",
         "trusted-registries",
         Stage::Image,
         "The image comes from a trusted registry or repository.",
     ),
     rule(
         "SIGIL-IMG-005",
+        "img_user_findings",
         "non-root",
         Stage::Image,
         "The image configuration sets a user that is not root.",
     ),
     rule(
         "SIGIL-IMG-006",
+        "img_signatures_signed_findings",
         "signed",
         Stage::Image,
         "Enough distinct trusted signers signed the image.",
     ),
     rule(
         "SIGIL-IMG-007",
+        "img_signatures_signer_findings",
         "required-signers",
         Stage::Image,
         "The listed signers signed the image.",
     ),
     rule(
         "SIGIL-IMG-008",
+        "img_attestations_findings",
         "required-attestations",
         Stage::Image,
         "The required attestations are present and verified.",
     ),
     rule(
         "SIGIL-IMG-009",
+        "img_platforms_findings",
         "platforms-signed",
         Stage::Image,
         "Every platform of a multi-platform index is signed.",
     ),
     rule(
         "SIGIL-IMG-010",
+        "img_base_findings",
         "approved-base-images",
         Stage::Image,
         "The image is built on approved base images.",
     ),
     rule(
         "SIGIL-DF-001",
+        "df_pinning_findings",
         "dockerfile-digest-pinned",
         Stage::Dockerfile,
         "Every external image is pinned by digest.",
     ),
     rule(
         "SIGIL-DF-002",
+        "df_tags_findings",
         "dockerfile-no-latest",
         Stage::Dockerfile,
         "No external image uses `latest` or no tag.",
     ),
     rule(
         "SIGIL-DF-003",
+        "df_user_findings",
         "dockerfile-non-root",
         Stage::Dockerfile,
         "The final stage runs as a user that is not root.",
     ),
     rule(
         "SIGIL-DF-004",
+        "df_registries_findings",
         "dockerfile-trusted-registries",
         Stage::Dockerfile,
         "Every external image comes from a trusted registry.",
@@ -116,6 +134,7 @@ pub const RULES: &[RuleInfo] = &[
 
 const fn rule(
     code: &'static str,
+    set: &'static str,
     name: &'static str,
     stage: Stage,
     summary: &'static str,
@@ -125,6 +144,7 @@ const fn rule(
         name,
         stage,
         summary,
+        set,
     }
 }
 

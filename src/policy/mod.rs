@@ -24,6 +24,7 @@ pub mod input;
 mod recursion;
 mod scan;
 pub mod testing;
+pub mod value;
 
 pub use data::{deep_merge, load_data_file, parse_data};
 pub use engine::{

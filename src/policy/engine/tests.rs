@@ -229,7 +229,7 @@ fn compiled_and_interpreted_agree() {
     for data in [Json::Null, everything] {
         let vm = PolicyEngine::new(PolicySet::builtin(), data.clone(), EngineOptions::default())
             .unwrap();
-        assert!(vm.is_compiled());
+        assert!(vm.is_compiled() && vm.is_direct());
         let interpreted = EngineOptions {
             compiled: false,
             ..EngineOptions::default()
