@@ -141,15 +141,7 @@ pub async fn run_checks(a: VerifyCommon, check: Check) -> anyhow::Result<u8> {
     if images.is_empty() {
         bail!("no images given");
     }
-    let certificate = certificate_policy(&a)?;
-    let keys = load_public_keys(&a.key)?;
-    let opts = VerifyOptions {
-        keys,
-        annotations: a.annotations.iter().cloned().collect::<BTreeMap<_, _>>(),
-        repository: None,
-        min_signatures: a.min_signatures,
-        certificate,
-    };
+    let opts = verify_options(&a)?;
     let client = a.registry.client()?;
     let mut tasks = tokio::task::JoinSet::new();
     for (i, image) in images.into_iter().enumerate() {
@@ -246,6 +238,18 @@ pub async fn run_checks(a: VerifyCommon, check: Check) -> anyhow::Result<u8> {
         super::EXIT_DENIED
     } else {
         super::EXIT_OK
+    })
+}
+
+/// The trust the flags describe: keys, certificate policy, required annotations and signers.
+pub(super) fn verify_options(a: &VerifyCommon) -> anyhow::Result<VerifyOptions> {
+    let certificate = certificate_policy(a)?;
+    Ok(VerifyOptions {
+        keys: load_public_keys(&a.key)?,
+        annotations: a.annotations.iter().cloned().collect::<BTreeMap<_, _>>(),
+        repository: None,
+        min_signatures: a.min_signatures,
+        certificate,
     })
 }
 
