@@ -12,6 +12,7 @@ mod layout;
 mod liar;
 mod lying;
 mod parsers;
+mod pin;
 mod policy;
 mod provenance;
 mod signing;

@@ -1,0 +1,399 @@
+//! `sigil pin` on Dockerfiles whose images live on real registries: the digests written
+//! equal `crane digest` (with `--platform` too), the pinned file names the same images
+//! apart from the pins and lints clean with hadolint, a second run changes nothing, a moved
+//! tag fails `--check` by name, `--dry-run` only prints, a missing tag writes nothing, and
+//! `--verify` pins the signed image and refuses the unsigned one.
+
+use serde_json::Value;
+
+use crate::harness::{Env, Kind, Registry, crane_digest, push_image, setup};
+use sigil::dockerfile::{BuildArgs, Dockerfile, ImageUse};
+use sigil::oci::Reference;
+
+fn images(text: &str) -> Vec<ImageUse> {
+    Dockerfile::parse(text)
+        .unwrap()
+        .external_images(&BuildArgs::default())
+        .unwrap()
+}
+
+/// Pushes two single-platform images and an index of both as `repo:tag`.
+fn push_index(env: &Env, reg: &Registry, repo: &str, tag: &str) -> String {
+    let base = reg.repo(&format!("{repo}:single"));
+    push_image(env, &base, &format!("{repo} index"), true);
+    let mut platforms = Vec::new();
+    for p in ["linux/amd64", "linux/arm64"] {
+        let t = reg.repo(&format!("{repo}:{}", p.replace('/', "-")));
+        env.peer(
+            "crane",
+            &["mutate", "--insecure", "--set-platform", p, &base, "-t", &t],
+        )
+        .ok();
+        platforms.push(t);
+    }
+    let idx = reg.repo(&format!("{repo}:{tag}"));
+    env.peer(
+        "crane",
+        &[
+            "index",
+            "append",
+            "--insecure",
+            "-m",
+            &platforms[0],
+            "-m",
+            &platforms[1],
+            "-t",
+            &idx,
+        ],
+    )
+    .ok();
+    idx
+}
+
+fn dockerfile(reg: &Registry) -> String {
+    let h = &reg.host;
+    format!(
+        "# syntax=docker/dockerfile:1\n\
+# The base comes from an ARG.\n\
+ARG BASE=\"{h}/base:multi\"\n\
+FROM --platform=$BUILDPLATFORM ${{BASE}} AS build\n\
+RUN --mount=type=cache,target=/root/.cache \\\n  \
+  --mount=type=bind,from={h}/tools:2,source=/,target=/t \\\n  \
+  true\n\
+\n\
+FROM {h}/lib\n\
+# copied from an image, twice\n\
+COPY --from={h}/app:v1 /a /a\n\
+COPY --from={h}/app:v1 /b /b\n\
+COPY --from=build /c /c\n"
+    )
+}
+
+fn pin_end_to_end(kind: Kind) {
+    let reg = Registry::start(kind);
+    let env = Env::new();
+    push_image(&env, &reg.repo("app:v1"), "app one", false);
+    push_image(&env, &reg.repo("tools:2"), "tools", true);
+    push_image(&env, &reg.repo("lib:latest"), "lib", false);
+    push_index(&env, &reg, "base", "multi");
+    let file = env.path().join("Dockerfile");
+    let original = dockerfile(&reg);
+    std::fs::write(&file, &original).unwrap();
+
+    // --dry-run: a diff on stdout, the file untouched.
+    let dry = env.sigil(&["pin", "--allow-http-registry", "--dry-run"]);
+    let diff = dry.ok();
+    assert!(
+        diff.starts_with("--- a/Dockerfile\n+++ b/Dockerfile\n@@ "),
+        "{diff}"
+    );
+    let count = |mark: &str, header: &str| {
+        diff.lines()
+            .filter(|l| l.starts_with(mark) && !l.starts_with(header))
+            .count()
+    };
+    assert_eq!((count("-", "---"), count("+", "+++")), (5, 5), "{diff}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), original);
+
+    let run = env.sigil(&["pin", "--allow-http-registry"]);
+    let out = run.ok().to_string();
+    let pinned = std::fs::read_to_string(&file).unwrap();
+    assert_ne!(pinned, original);
+
+    // Every digest is crane's; every image is the same apart from the pin.
+    let (before, after) = (images(&original), images(&pinned));
+    assert_eq!(before.len(), 5);
+    assert_eq!(after.len(), before.len());
+    for (b, a) in before.iter().zip(&after) {
+        let (name, digest) = a.expanded.split_once('@').expect("pinned");
+        assert_eq!(digest, crane_digest(&env, &b.expanded), "{}", b.expanded);
+        let (old, new) = (
+            Reference::parse(&b.expanded).unwrap(),
+            Reference::parse(name).unwrap(),
+        );
+        assert_eq!(old, new, "{} became {name}", b.expanded);
+        assert_eq!(
+            (a.line, a.column, a.kind, &a.stage_name, &a.platform),
+            (b.line, b.column, b.kind, &b.stage_name, &b.platform)
+        );
+        // Written in place, the pin is in the instruction; from an ARG, in its default.
+        if b.reference_text.contains('$') {
+            assert_eq!(a.reference_text, b.reference_text);
+        } else {
+            assert_eq!(a.reference_text, a.expanded);
+        }
+        assert!(
+            out.contains(&format!("Dockerfile:{}", b.line)) && out.contains(digest),
+            "{out}"
+        );
+    }
+    // The implicit tag is written out; the ARG default keeps its quotes.
+    assert!(pinned.contains(&format!("FROM {}/lib:latest@sha256:", reg.host)));
+    assert!(pinned.contains(&format!("ARG BASE=\"{}/base:multi@sha256:", reg.host)));
+    // Only the pinned lines differ.
+    let changed: Vec<usize> = original
+        .lines()
+        .zip(pinned.lines())
+        .enumerate()
+        .filter(|(_, (o, p))| o != p)
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert_eq!(changed, [3, 6, 9, 11, 12]);
+    assert_eq!(original.lines().count(), pinned.lines().count());
+    // A linter that wants explicit tags is now satisfied (it was not before).
+    env.peer("hadolint", &["--no-color", "Dockerfile"]).ok();
+
+    // Idempotent: nothing changes, everything is already pinned.
+    let again = env.sigil(&["pin", "--allow-http-registry"]);
+    assert_eq!(
+        again.ok().matches("already pinned").count(),
+        5,
+        "{}",
+        again.stdout
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), pinned);
+    env.sigil(&["pin", "--allow-http-registry", "--check"]).ok();
+
+    // The tag moves: --check fails and names the image, the line and both digests.
+    let old = crane_digest(&env, &reg.repo("app:v1"));
+    let new = push_image(&env, &reg.repo("app:v1"), "app two", false);
+    let check = env.sigil(&["pin", "--allow-http-registry", "--check"]);
+    check.code(1);
+    let moved: Vec<&str> = check
+        .stdout
+        .lines()
+        .filter(|l| l.contains("moved"))
+        .collect();
+    assert_eq!(moved.len(), 2, "{}", check.stdout);
+    for (line, n) in moved.iter().zip([11, 12]) {
+        assert!(line.starts_with(&format!("Dockerfile:{n} ")), "{line}");
+        assert!(line.contains(&format!("{}/app:v1", reg.host)), "{line}");
+        assert!(line.contains(&format!("{old} → {new}")), "{line}");
+    }
+    // Without --update a plain pin leaves the old pins alone; with it they follow the tag.
+    env.sigil(&["pin", "--allow-http-registry"]).ok();
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), pinned);
+    let upd = env.sigil(&["pin", "--allow-http-registry", "--update"]);
+    assert_eq!(upd.ok().matches("updated").count(), 2, "{}", upd.stdout);
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        pinned.replace(&old, &new)
+    );
+    env.sigil(&["pin", "--allow-http-registry", "--check"]).ok();
+}
+
+#[test]
+fn pin_end_to_end_on_distribution() {
+    pin_end_to_end(Kind::Distribution);
+}
+
+#[test]
+fn pin_end_to_end_on_refreg() {
+    pin_end_to_end(Kind::Refreg);
+}
+
+#[test]
+fn platform_pins_the_platform_manifest() {
+    let reg = Registry::start(Kind::Distribution);
+    let env = Env::new();
+    let idx = push_index(&env, &reg, "base", "multi");
+    let single = reg.repo("base:linux-amd64");
+    let file = env.path().join("Dockerfile");
+    let text = format!("FROM {idx}\nFROM --platform=linux/amd64 {idx} AS amd\n");
+    std::fs::write(&file, &text).unwrap();
+    env.sigil(&["pin", "--allow-http-registry", "--platform", "linux/arm64"])
+        .ok();
+    let arm = env
+        .peer(
+            "crane",
+            &["digest", "--insecure", "--platform", "linux/arm64", &idx],
+        )
+        .ok()
+        .trim()
+        .to_string();
+    let amd = env
+        .peer(
+            "crane",
+            &["digest", "--insecure", "--platform", "linux/amd64", &idx],
+        )
+        .ok()
+        .trim()
+        .to_string();
+    assert_ne!(arm, amd);
+    // The stage's own FROM --platform wins over --platform.
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        format!("FROM {idx}@{arm}\nFROM --platform=linux/amd64 {idx}@{amd} AS amd\n")
+    );
+    // A platform pin still matches its tag.
+    env.sigil(&["pin", "--allow-http-registry", "--check"]).ok();
+
+    // A platform the index lacks, or a single-platform image for another: exit 2, by name,
+    // nothing written.
+    for (image, want) in [
+        (idx.clone(), "has no manifest for platform linux/s390x"),
+        (single.clone(), "is a single-platform image for linux/amd64"),
+    ] {
+        let text = format!("FROM {image}\n");
+        std::fs::write(&file, &text).unwrap();
+        let run = env.sigil(&["pin", "--allow-http-registry", "--platform", "linux/s390x"]);
+        run.code(2);
+        assert!(run.stdout.contains(want), "{}", run.stdout);
+        assert!(run.stdout.contains(&image), "{}", run.stdout);
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+    }
+}
+
+#[test]
+fn a_missing_tag_exits_2_and_writes_nothing() {
+    let reg = Registry::start(Kind::Refreg);
+    let env = Env::new();
+    push_image(&env, &reg.repo("app:v1"), "app", false);
+    let good = env.path().join("good.Dockerfile");
+    let bad = env.path().join("bad.Dockerfile");
+    let good_text = format!("FROM {}\n", reg.repo("app:v1"));
+    let bad_text = format!(
+        "FROM {}\nFROM {}\n",
+        reg.repo("app:v1"),
+        reg.repo("app:nope")
+    );
+    std::fs::write(&good, &good_text).unwrap();
+    std::fs::write(&bad, &bad_text).unwrap();
+    let run = env.sigil(&[
+        "pin",
+        "--allow-http-registry",
+        "good.Dockerfile",
+        "bad.Dockerfile",
+    ]);
+    run.code(2);
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("bad.Dockerfile:2 "))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(line.contains(&reg.repo("app:nope")), "{line}");
+    assert!(
+        line.contains("error: manifest") && line.contains("not found"),
+        "{line}"
+    );
+    assert!(
+        run.stderr.contains("bad.Dockerfile: not changed"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&bad).unwrap(), bad_text);
+    // The other file is independent and was pinned.
+    let d = crane_digest(&env, &reg.repo("app:v1"));
+    assert_eq!(
+        std::fs::read_to_string(&good).unwrap(),
+        format!("FROM {}@{d}\n", reg.repo("app:v1"))
+    );
+    // A file that does not parse, or does not exist: exit 2 as well.
+    std::fs::write(&good, "FROM\n").unwrap();
+    let run = env.sigil(&["pin", "--allow-http-registry", "good.Dockerfile"]);
+    run.code(2);
+    assert!(
+        run.stderr.contains("FROM requires an image"),
+        "{}",
+        run.stderr
+    );
+    env.sigil(&["pin", "--allow-http-registry", "absent"])
+        .code(2);
+}
+
+#[test]
+fn check_reports_unpinned_and_unpinnable_images_in_json() {
+    let reg = Registry::start(Kind::Distribution);
+    let env = Env::new();
+    let d = push_image(&env, &reg.repo("app:v1"), "app", false);
+    let text = format!(
+        "ARG REG={h}\nFROM {h}/app:v1\nFROM ${{REG}}/app:v1\nFROM {h}/app@{d}\n",
+        h = reg.host
+    );
+    std::fs::write(env.path().join("Dockerfile"), &text).unwrap();
+    let run = env.sigil(&["pin", "--allow-http-registry", "--check", "-o", "json"]);
+    run.code(1);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    let images = v["files"][0]["images"].as_array().unwrap();
+    let statuses: Vec<&str> = images
+        .iter()
+        .map(|i| i["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["unpinned", "unpinned", "digest-only"]);
+    assert!(
+        images[1]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("built from several pieces"),
+        "{}",
+        images[1]
+    );
+    // Pinning pins what it can and says why it skipped the rest; --check still fails on it.
+    let run = env.sigil(&["pin", "--allow-http-registry"]);
+    assert!(
+        run.ok()
+            .contains("skipped: ${REG}/app:v1 is built from several pieces")
+    );
+    let pinned = std::fs::read_to_string(env.path().join("Dockerfile")).unwrap();
+    assert_eq!(
+        pinned,
+        text.replace(
+            &format!("FROM {}/app:v1\n", reg.host),
+            &format!("FROM {}/app:v1@{d}\n", reg.host)
+        )
+    );
+    env.sigil(&["pin", "--allow-http-registry", "--check"])
+        .code(1);
+}
+
+fn verify_pins_only_signed_images(kind: Kind) {
+    let s = setup(kind);
+    let signed = reg_image(&s, "signed");
+    let unsigned = reg_image(&s, "unsigned");
+    s.sigil(&["sign", "--key", &s.key, &signed]).ok();
+    let text = format!("FROM {signed}\nCOPY --from={unsigned} /a /a\n");
+    let file = s.env.path().join("Dockerfile");
+    std::fs::write(&file, &text).unwrap();
+    let run = s.sigil(&["pin", "--verify", "--key", &s.public]);
+    run.code(1);
+    let refused = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("refused"))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(
+        refused.starts_with(&format!("Dockerfile:2  {unsigned}  refused: no signatures")),
+        "{refused}"
+    );
+    let d = crane_digest(&s.env, &signed);
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        format!("FROM {signed}@{d}\nCOPY --from={unsigned} /a /a\n")
+    );
+    // Another key's signature does not count either.
+    let other = s.env.path().join("other");
+    let (_, other_pub) = crate::harness::cosign_keys(&s.env, &other);
+    std::fs::write(&file, &text).unwrap();
+    let run = s.sigil(&["pin", "--verify", "--key", &other_pub.display().to_string()]);
+    run.code(1);
+    assert_eq!(run.stdout.matches("refused").count(), 2, "{}", run.stdout);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+    // --verify needs something to verify against.
+    s.sigil(&["pin", "--verify"]).code(2);
+}
+
+fn reg_image(s: &crate::harness::Setup, repo: &str) -> String {
+    let r = s.reg.repo(&format!("{repo}:v1"));
+    push_image(&s.env, &r, repo, false);
+    r
+}
+
+#[test]
+fn verify_pins_only_signed_images_on_distribution() {
+    verify_pins_only_signed_images(Kind::Distribution);
+}
+
+#[test]
+fn verify_pins_only_signed_images_on_refreg() {
+    verify_pins_only_signed_images(Kind::Refreg);
+}
