@@ -279,3 +279,82 @@ fn the_rewrite_is_checked_by_parsing_it_again() {
     let e = apply(text, &none(), &ts, &[(1, d("a"))]).unwrap_err();
     assert!(matches!(e, PinError::NotPinnable { line: 3, .. }), "{e}");
 }
+
+mod generated {
+    use super::*;
+    use proptest::prelude::*;
+
+    const IMAGES: &[&str] = &[
+        "alpine",
+        "alpine:3.20",
+        "r.io:5000/x/y:1",
+        "\"ghcr.io/o/q:2\"",
+        "$BASE",
+        "${BASE}",
+    ];
+
+    /// (kind of line, image) for [`render`].
+    fn line() -> impl Strategy<Value = (usize, usize)> {
+        (0..9usize, 0..IMAGES.len())
+    }
+
+    /// One instruction (or comment, blank line, heredoc) using `image`, with `e` as the
+    /// escape character and `n` as the line ending; new stages are named `s{stage}`.
+    fn render(kind: usize, image: &str, stage: usize, e: char, n: &str) -> String {
+        match kind {
+            0 => format!("# FROM {image} in a comment{n}"),
+            1 => n.to_string(),
+            2 => format!("FROM {image} AS s{stage}{n}ARG BASE{n}"),
+            3 => format!(
+                "FROM --platform=linux/amd64 {e}{n}    {image} {e}{n}  AS s{stage}{n}ARG BASE{n}"
+            ),
+            4 => format!("COPY --from={image} /a /b{n}"),
+            5 => format!("RUN --mount=type=bind,from={image},target=/t {e}{n}    true{n}"),
+            6 => format!("RUN <<EOF{n}FROM {image}{n}EOF{n}"),
+            7 => format!("ARG BASE{n}ENV X=1{n}"),
+            _ => format!("COPY --from=s0 /x /y{n}"),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn pins_change_nothing_but_the_pins(
+            crlf in any::<bool>(),
+            backtick in any::<bool>(),
+            lines in proptest::collection::vec(line(), 0..12),
+        ) {
+            let n = if crlf { "\r\n" } else { "\n" };
+            let e = if backtick { '`' } else { '\\' };
+            let mut text = String::new();
+            if backtick {
+                text.push_str(&format!("# escape=`{n}"));
+            }
+            text.push_str(&format!("ARG BASE=alpine:3.19{n}FROM alpine:3.19 AS s0{n}ARG BASE{n}"));
+            for (stage, (kind, image)) in lines.into_iter().enumerate() {
+                text.push_str(&render(kind, IMAGES[image], stage + 1, e, n));
+            }
+            let ts = plan(&text, &none());
+            let pins: Vec<(usize, Digest)> = ts
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.site.is_ok())
+                .map(|(i, t)| (i, d(&t.image.expanded)))
+                .collect();
+            let (new, edits) = apply(&text, &none(), &ts, &pins).unwrap();
+            // Removing the pins gives back the original, byte for byte.
+            let unpinned = regex::Regex::new(r"(:latest)?@sha256:[0-9a-f]{64}")
+                .unwrap()
+                .replace_all(&new, "");
+            prop_assert_eq!(unpinned.as_ref(), text.as_str());
+            // Every pinnable image is pinned; a second pass changes nothing.
+            let again = plan(&new, &none());
+            prop_assert!(again.iter().zip(&ts).all(|(a, t)| t.site.is_err() || a.image.expanded.contains("@sha256:")));
+            let (twice, more) = apply(&new, &none(), &again, &[]).unwrap();
+            prop_assert_eq!(twice, new.clone());
+            prop_assert!(more.is_empty());
+            // Every generated reference is pinnable, and pinned.
+            prop_assert_eq!(pins.len(), ts.len());
+            prop_assert_eq!(edits.is_empty(), pins.is_empty());
+        }
+    }
+}
