@@ -57,11 +57,12 @@ pub struct PinArgs {
     #[arg(long)]
     pub verify: bool,
 
-    #[command(flatten)]
-    pub trust: TrustFlags,
-
+    /// Output: text for people, or JSON with every image's status
     #[arg(long, short = 'o', value_enum, default_value_t = output::Format::Text)]
     pub output: output::Format,
+
+    #[command(flatten)]
+    pub trust: TrustFlags,
 
     #[command(flatten)]
     pub registry: RegistryArgs,
@@ -208,6 +209,17 @@ struct Loaded {
     targets: Vec<Target>,
     /// Each target's reference, parsed.
     refs: Vec<Result<Reference, String>>,
+}
+
+/// The outcome of `--verify` for one digest to pin.
+#[derive(Debug, Clone)]
+enum Verdict {
+    /// Enough valid signatures, by these signers.
+    Trusted(Vec<String>),
+    /// Not enough valid signatures: why.
+    Refused(String),
+    /// Verification could not run (registry error).
+    Failed(String),
 }
 
 /// (tag reference without digest, platform): what is resolved once per run.
@@ -362,14 +374,13 @@ fn load(path: &Path, args: &BuildArgs) -> Result<Loaded, String> {
     })
 }
 
-/// Verifies the signatures of every digest that would be pinned, concurrently. A key maps
-/// to the verified signers, or why it is refused; an operational failure is `Err(Err(…))`.
+/// Verifies the signatures of every digest that would be pinned, concurrently.
 async fn verify_all(
     client: &std::sync::Arc<crate::registry::RegistryClient>,
     requests: &[(Reference, Option<String>)],
     resolved: &HashMap<Key, Result<Resolved, String>>,
     opts: &VerifyOptions,
-) -> HashMap<Key, Result<Vec<String>, Result<String, String>>> {
+) -> HashMap<Key, Verdict> {
     let mut tasks = tokio::task::JoinSet::new();
     for (r, platform) in requests {
         let k = key(r, platform.clone());
@@ -378,7 +389,9 @@ async fn verify_all(
         };
         let (client, opts, r, res) = (client.clone(), opts.clone(), r.clone(), res.clone());
         tasks.spawn(async move {
-            let verdict = verify_pin(&client, &r, &res, &opts).await;
+            let verdict = verify_pin(&client, &r, &res, &opts)
+                .await
+                .unwrap_or_else(|e| Verdict::Failed(e.to_string()));
             (k, verdict)
         });
     }
@@ -398,20 +411,18 @@ async fn verify_pin(
     r: &Reference,
     res: &Resolved,
     opts: &VerifyOptions,
-) -> Result<Vec<String>, Result<String, String>> {
+) -> crate::store::Result<Verdict> {
     let image = ImageRef::Registry(r.with_digest(res.digest.clone()));
-    let repo = Repository::open(&image, client).map_err(|e| Err(e.to_string()))?;
+    let repo = Repository::open(&image, client)?;
     let mut candidates = vec![&res.digest];
     if res.root != res.digest {
         candidates.push(&res.root);
     }
     let mut why = Vec::new();
     for d in candidates {
-        let report = crate::verify::verify_signatures(&repo, d, opts)
-            .await
-            .map_err(|e| Err(e.to_string()))?;
+        let report = crate::verify::verify_signatures(&repo, d, opts).await?;
         if report.passed {
-            return Ok(report.signers.into_iter().collect());
+            return Ok(Verdict::Trusted(report.signers.into_iter().collect()));
         }
         why.push(if report.findings.is_empty() {
             format!("no signatures on {d}")
@@ -423,7 +434,7 @@ async fn verify_pin(
             )
         });
     }
-    Err(Ok(why.join("; ")))
+    Ok(Verdict::Refused(why.join("; ")))
 }
 
 /// Decides every use of one file, rewrites it if needed, and says what happened.
@@ -432,7 +443,7 @@ fn finish(
     build_args: &BuildArgs,
     l: Loaded,
     resolved: &HashMap<Key, Result<Resolved, String>>,
-    verdicts: &HashMap<Key, Result<Vec<String>, Result<String, String>>>,
+    verdicts: &HashMap<Key, Verdict>,
 ) -> FileReport {
     let mut rows = Vec::new();
     let mut pins: Vec<(usize, Digest)> = Vec::new();
@@ -490,17 +501,20 @@ fn finish(
                         row.reason = t.site.as_ref().err().cloned().filter(|_| !a.check);
                     } else {
                         // Pin (or re-pin), after --verify when asked.
-                        match verdicts.get(&k) {
-                            Some(Err(Ok(why))) => {
+                        let verdict = verdicts.get(&k);
+                        match verdict {
+                            Some(Verdict::Refused(why)) => {
                                 row.status = Status::Refused;
                                 row.reason = Some(why.clone());
                             }
-                            Some(Err(Err(e))) => {
+                            Some(Verdict::Failed(e)) => {
                                 row.reason = Some(format!("verification failed: {e}"))
                             }
                             None if a.verify => row.reason = Some("not verified".into()),
-                            verdict => {
-                                row.signers = verdict.and_then(|v| v.as_ref().ok()).cloned();
+                            Some(Verdict::Trusted(_)) | None => {
+                                if let Some(Verdict::Trusted(signers)) = verdict {
+                                    row.signers = Some(signers.clone());
+                                }
                                 if old.is_some() {
                                     row.status = Status::Updated;
                                     row.current = Some(now.digest.to_string());
@@ -634,13 +648,18 @@ fn describe(r: &Row) -> String {
         .map(|n| paint(DIM, format!(" (ARG {n})")))
         .unwrap_or_default();
     let reason = r.reason.as_deref().unwrap_or_default();
+    let signed = r
+        .signers
+        .as_ref()
+        .map(|s| paint(DIM, format!(" signed by {}", s.join(", "))))
+        .unwrap_or_default();
     match r.status {
-        Status::Pinned => format!("{arrow} {}{arg}", paint(GREEN, digest)),
+        Status::Pinned => format!("{arrow} {}{arg}{signed}", paint(GREEN, digest)),
         Status::AlreadyPinned | Status::DigestOnly => {
             format!("{} {}", r.status.label(), paint(DIM, digest))
         }
         Status::Moved | Status::Updated => format!(
-            "{} {digest} {arrow} {}{arg}",
+            "{} {digest} {arrow} {}{arg}{signed}",
             paint(YELLOW, r.status.label()),
             r.current.as_deref().unwrap_or_default()
         ),

@@ -366,6 +366,15 @@ fn verify_pins_only_signed_images(kind: Kind) {
         "{refused}"
     );
     let d = crane_digest(&s.env, &signed);
+    let pinned = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("Dockerfile:1 "))
+        .unwrap();
+    assert!(
+        pinned.contains(&format!("→ {d}")) && pinned.contains("signed by "),
+        "{pinned}"
+    );
     assert_eq!(
         std::fs::read_to_string(&file).unwrap(),
         format!("FROM {signed}@{d}\nCOPY --from={unsigned} /a /a\n")
