@@ -10,6 +10,16 @@ use crate::harness::{Env, Kind, Registry, crane_digest, push_image, setup};
 use sigil::dockerfile::{BuildArgs, Dockerfile, ImageUse};
 use sigil::oci::Reference;
 
+fn set_mode(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
 fn images(text: &str) -> Vec<ImageUse> {
     Dockerfile::parse(text)
         .unwrap()
@@ -79,6 +89,7 @@ fn pin_end_to_end(kind: Kind) {
     let file = env.path().join("Dockerfile");
     let original = dockerfile(&reg);
     std::fs::write(&file, &original).unwrap();
+    set_mode(&file, 0o640);
 
     // --dry-run: a diff on stdout, the file untouched.
     let dry = env.sigil(&["pin", "--allow-http-registry", "--dry-run"]);
@@ -99,6 +110,17 @@ fn pin_end_to_end(kind: Kind) {
     let out = run.ok().to_string();
     let pinned = std::fs::read_to_string(&file).unwrap();
     assert_ne!(pinned, original);
+    assert_eq!(
+        mode(&file),
+        0o640,
+        "the rewrite keeps the file's permissions"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(env.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 
     // Every digest is crane's; every image is the same apart from the pin.
     let (before, after) = (images(&original), images(&pinned));
@@ -198,9 +220,12 @@ fn platform_pins_the_platform_manifest() {
     let env = Env::new();
     let idx = push_index(&env, &reg, "base", "multi");
     let single = reg.repo("base:linux-amd64");
+    // The Dockerfile is a symlink: its target is rewritten, the link stays.
+    let real = env.path().join("real.Dockerfile");
     let file = env.path().join("Dockerfile");
+    std::os::unix::fs::symlink("real.Dockerfile", &file).unwrap();
     let text = format!("FROM {idx}\nFROM --platform=linux/amd64 {idx} AS amd\n");
-    std::fs::write(&file, &text).unwrap();
+    std::fs::write(&real, &text).unwrap();
     env.sigil(&["pin", "--allow-http-registry", "--platform", "linux/arm64"])
         .ok();
     let arm = env
@@ -225,6 +250,7 @@ fn platform_pins_the_platform_manifest() {
         std::fs::read_to_string(&file).unwrap(),
         format!("FROM {idx}@{arm}\nFROM --platform=linux/amd64 {idx}@{amd} AS amd\n")
     );
+    assert!(std::fs::symlink_metadata(&file).unwrap().is_symlink());
     // A platform pin still matches its tag.
     env.sigil(&["pin", "--allow-http-registry", "--check"]).ok();
 
@@ -240,8 +266,54 @@ fn platform_pins_the_platform_manifest() {
         run.code(2);
         assert!(run.stdout.contains(want), "{}", run.stdout);
         assert!(run.stdout.contains(&image), "{}", run.stdout);
-        assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), text);
     }
+}
+
+#[test]
+fn verify_accepts_a_platform_manifest_of_a_signed_index() {
+    let s = setup(Kind::Refreg);
+    let idx = push_index(&s.env, &s.reg, "base", "multi");
+    let file = s.env.path().join("Dockerfile");
+    let text = format!("FROM {idx}\n");
+    std::fs::write(&file, &text).unwrap();
+    let pin = |extra: &[&str]| {
+        let mut args = vec![
+            "pin",
+            "--verify",
+            "--key",
+            &s.public,
+            "--platform",
+            "linux/arm64",
+        ];
+        args.extend_from_slice(extra);
+        s.sigil(&args)
+    };
+    // Unsigned: refused, whichever of index and manifest was looked at.
+    let run = pin(&[]);
+    run.code(1);
+    assert!(
+        run.stdout.contains("refused: no signatures on"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+    // The index signed: its arm64 manifest is pinned.
+    s.sigil(&["sign", "--key", &s.key, &idx]).ok();
+    pin(&[]).ok();
+    let arm = s
+        .env
+        .peer(
+            "crane",
+            &["digest", "--insecure", "--platform", "linux/arm64", &idx],
+        )
+        .ok()
+        .trim()
+        .to_string();
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        format!("FROM {idx}@{arm}\n")
+    );
 }
 
 #[test]
