@@ -112,7 +112,7 @@ pub fn targets(text: &str, df: &Dockerfile, args: &BuildArgs) -> Result<Vec<Targ
             Target { image, site }
         })
         .collect();
-    refuse_shared_args(&mut out);
+    refuse_shared_args(text, args, &mut out);
     Ok(out)
 }
 
@@ -459,23 +459,14 @@ fn env_stage(df: &Dockerfile, image: &ImageUse, name: &str) -> Option<String> {
     None
 }
 
-/// Whether a reference as written mentions `$name` or `${name…}`.
-fn mentions(raw: &str, name: &str) -> bool {
-    let name_char = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    raw.match_indices('$').any(|(i, _)| {
-        let rest = &raw[i + 1..];
-        let rest = rest.strip_prefix('{').unwrap_or(rest);
-        rest.strip_prefix(name)
-            .is_some_and(|after| !after.starts_with(name_char))
-    })
-}
-
-/// An `ARG` default may be pinned only when every reference that reads the variable is
-/// pinned through that same default; otherwise the pin would also land, wrongly, in the
-/// other reference (`FROM ${BASE}` and `FROM ${BASE}-slim`).
-fn refuse_shared_args(targets: &mut [Target]) {
+/// An `ARG` default may be pinned only when that changes nothing but the references pinned
+/// through it: another reference that reads the variable (`FROM ${BASE}-slim`, or through an
+/// `ENV IMG=$BASE`) would be changed too, and wrongly. Each `ARG` site is tried on its own,
+/// with the same check as the real rewrite, and refused with the reason when it fails.
+fn refuse_shared_args(text: &str, args: &BuildArgs, targets: &mut [Target]) {
+    let trial = Digest::sha256_of(b"sigil pin trial");
     let mut refusals: Vec<(Range<usize>, String)> = Vec::new();
-    for t in targets.iter() {
+    for (i, t) in targets.iter().enumerate() {
         let Ok(Site {
             span,
             arg: Some(name),
@@ -484,18 +475,27 @@ fn refuse_shared_args(targets: &mut [Target]) {
         else {
             continue;
         };
-        let other = targets.iter().find(|o| {
-            mentions(&o.image.reference_text, name)
-                && o.site.as_ref().map_or(true, |s| s.span != *span)
-        });
-        if let Some(o) = other {
-            refusals.push((
-                span.clone(),
-                format!(
-                    "ARG {name} also feeds {} on line {}, which the pin would break",
-                    o.image.reference_text, o.image.line
-                ),
-            ));
+        if refusals.iter().any(|(s, _)| s == span)
+            || targets[..i]
+                .iter()
+                .any(|o| o.site.as_ref().is_ok_and(|s| s.span == *span))
+        {
+            continue;
+        }
+        if let Err(e) = apply(text, args, targets, &[(i, trial.clone())]) {
+            let why = match e {
+                PinError::Changed { line, before, .. } => {
+                    let written = targets
+                        .iter()
+                        .find(|o| o.image.line == line && o.image.expanded == before)
+                        .map_or(before.as_str(), |o| o.image.reference_text.as_str());
+                    format!(
+                        "ARG {name} also feeds {written} on line {line}, which the pin would change"
+                    )
+                }
+                other => format!("pinning ARG {name} fails: {other}"),
+            };
+            refusals.push((span.clone(), why));
         }
     }
     for (span, reason) in refusals {

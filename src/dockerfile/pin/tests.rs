@@ -204,6 +204,21 @@ ine:3\n";
         "{}",
         reason(&ts[0])
     );
+    // Also through an ENV.
+    let ts = plan(
+        "ARG BASE=alpine:3\nFROM $BASE AS a\nARG BASE\nENV IMG=$BASE\nCOPY --from=$IMG /x /x\n",
+        &none(),
+    );
+    assert!(
+        reason(&ts[0]).contains("also feeds $IMG on line 5"),
+        "{}",
+        reason(&ts[0])
+    );
+    assert!(
+        reason(&ts[1]).contains("ENV in stage a"),
+        "{}",
+        reason(&ts[1])
+    );
     // $BASE_IMAGE is not $BASE.
     let ts = plan(
         "ARG BASE=alpine:3\nARG BASE_IMAGE=x:1\nFROM $BASE\nFROM $BASE_IMAGE\n",
