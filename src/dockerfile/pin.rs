@@ -16,10 +16,11 @@
 //!   (`${REG}/app:${VER}`), a variable set by `--build-arg` or `ENV`, an `ARG` default that is
 //!   itself computed, an `ARG` that also feeds another reference the pin would break.
 //!
-//! The pinned text keeps the reference as written and appends the digest; a reference
-//! without a tag gets `:latest` as well (`alpine` → `alpine:latest@sha256:…`), which names
-//! the same image but records which tag was resolved, so a later `sigil pin --check` can
-//! tell when that tag has moved. After rewriting, the new text is parsed again and every
+//! The pinned text keeps the reference as written and appends the digest, as Docker writes
+//! pins: `golang:1.22` → `golang:1.22@sha256:…`, and `alpine` (implicitly `latest`) →
+//! `alpine@sha256:…`, which names the same image without asserting the tag `latest` (so
+//! "no latest" lint rules pass) — but has no tag whose movement `sigil pin --check` could
+//! report; write an explicit tag to get that. After rewriting, the new text is parsed again and every
 //! external image must expand to exactly the pinned reference (or be unchanged): a rewrite
 //! that would change anything else is refused.
 
@@ -87,16 +88,11 @@ pub struct Edit {
     pub after: String,
 }
 
-/// The pinned spelling of `written` (a reference exactly as written in the file): any old
-/// digest replaced by `digest`, and `:latest` added when there was no tag.
+/// The pinned spelling of `written` (a reference exactly as written in the file): the
+/// reference as written, without any old digest, then `@digest`.
 pub fn pinned_reference(written: &str, digest: &Digest) -> String {
     let name = written.split_once('@').map_or(written, |(n, _)| n);
-    let last = name.rsplit('/').next().unwrap_or(name);
-    if last.contains(':') {
-        format!("{name}@{digest}")
-    } else {
-        format!("{name}:latest@{digest}")
-    }
+    format!("{name}@{digest}")
 }
 
 /// Every external image of `df` (as [`Dockerfile::external_images`] lists them, in the same

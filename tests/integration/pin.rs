@@ -149,8 +149,8 @@ fn pin_end_to_end(kind: Kind) {
             "{out}"
         );
     }
-    // The implicit tag is written out; the ARG default keeps its quotes.
-    assert!(pinned.contains(&format!("FROM {}/lib:latest@sha256:", reg.host)));
+    // Without a tag, the digest alone (as Docker writes it); the ARG default keeps its quotes.
+    assert!(pinned.contains(&format!("FROM {}/lib@sha256:", reg.host)));
     assert!(pinned.contains(&format!("ARG BASE=\"{}/base:multi@sha256:", reg.host)));
     // Only the pinned lines differ.
     let changed: Vec<usize> = original
@@ -162,14 +162,27 @@ fn pin_end_to_end(kind: Kind) {
         .collect();
     assert_eq!(changed, [3, 6, 9, 11, 12]);
     assert_eq!(original.lines().count(), pinned.lines().count());
-    // A linter that wants explicit tags is now satisfied (it was not before).
+    // A linter that wants explicit tags or digests is now satisfied; it was not before.
     env.peer("hadolint", &["--no-color", "Dockerfile"]).ok();
+    std::fs::write(env.path().join("original.Dockerfile"), &original).unwrap();
+    let before_lint = env.peer("hadolint", &["--no-color", "original.Dockerfile"]);
+    assert!(
+        before_lint.code(1).stdout.contains("DL3006"),
+        "{}",
+        before_lint.stdout
+    );
 
     // Idempotent: nothing changes, everything is already pinned.
     let again = env.sigil(&["pin", "--allow-http-registry"]);
     assert_eq!(
         again.ok().matches("already pinned").count(),
-        5,
+        4,
+        "{}",
+        again.stdout
+    );
+    assert_eq!(
+        again.stdout.matches("pinned by digest").count(),
+        1,
         "{}",
         again.stdout
     );

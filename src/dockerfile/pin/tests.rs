@@ -62,7 +62,7 @@ fn crlf_and_byte_order_mark_survive() {
     assert_eq!(
         new,
         format!(
-            "\u{feff}FROM alpine:3.20@{a}\r\n# c\r\nRUN echo hi\r\nFROM 127.0.0.1:5000/app:latest@{app}\r\n"
+            "\u{feff}FROM alpine:3.20@{a}\r\n# c\r\nRUN echo hi\r\nFROM 127.0.0.1:5000/app@{app}\r\n"
         )
     );
 }
@@ -252,7 +252,7 @@ fn pinning_is_idempotent_and_updates_replace_the_digest() {
     // A new digest replaces the old one in place.
     let (moved, edits) = apply(&once, &none(), &ts, &[(1, d("new"))]).unwrap();
     assert_eq!(edits.len(), 1);
-    assert_eq!(edits[0].before, format!("busybox:latest@{}", d("busybox")));
+    assert_eq!(edits[0].before, format!("busybox@{}", d("busybox")));
     assert_eq!(
         moved,
         once.replace(&d("busybox").to_string(), &d("new").to_string())
@@ -262,11 +262,11 @@ fn pinning_is_idempotent_and_updates_replace_the_digest() {
 #[test]
 fn pinned_spelling() {
     let x = d("x");
-    assert_eq!(pinned_reference("alpine", &x), format!("alpine:latest@{x}"));
+    assert_eq!(pinned_reference("alpine", &x), format!("alpine@{x}"));
     assert_eq!(pinned_reference("alpine:3", &x), format!("alpine:3@{x}"));
     assert_eq!(
         pinned_reference("localhost:5000/a/b", &x),
-        format!("localhost:5000/a/b:latest@{x}")
+        format!("localhost:5000/a/b@{x}")
     );
     assert_eq!(
         pinned_reference(&format!("a:1@{}", d("old")), &x),
@@ -357,7 +357,7 @@ mod generated {
                 .collect();
             let (new, edits) = apply(&text, &none(), &ts, &pins).unwrap();
             // Removing the pins gives back the original, byte for byte.
-            let unpinned = regex::Regex::new(r"(:latest)?@sha256:[0-9a-f]{64}")
+            let unpinned = regex::Regex::new(r"@sha256:[0-9a-f]{64}")
                 .unwrap()
                 .replace_all(&new, "");
             prop_assert_eq!(unpinned.as_ref(), text.as_str());
