@@ -268,6 +268,7 @@ pub async fn run(a: PinArgs) -> anyhow::Result<u8> {
 
     // Everything to resolve, once per (reference, platform).
     let mut keys: Vec<Key> = Vec::new();
+    let mut seen: std::collections::HashSet<Key> = std::collections::HashSet::new();
     let mut requests: Vec<(Reference, Option<String>)> = Vec::new();
     for l in loaded.iter().flatten() {
         for (t, r) in l.targets.iter().zip(&l.refs) {
@@ -278,7 +279,7 @@ pub async fn run(a: PinArgs) -> anyhow::Result<u8> {
                 State::DigestOnly => false,
             };
             let k = key(r, platform_for(&a, t));
-            if wanted && !keys.contains(&k) {
+            if wanted && seen.insert(k.clone()) {
                 keys.push(k.clone());
                 requests.push((r.clone(), k.1));
             }

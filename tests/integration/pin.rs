@@ -491,3 +491,50 @@ fn verify_pins_only_signed_images_on_distribution() {
 fn verify_pins_only_signed_images_on_refreg() {
     verify_pins_only_signed_images(Kind::Refreg);
 }
+
+#[test]
+fn each_distinct_reference_is_resolved_once_per_run() {
+    use crate::liar::{Liar, Reply};
+    const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
+    let manifest = |label: &str| {
+        serde_json::to_vec(&serde_json::json!({
+            "schemaVersion": 2,
+            "mediaType": OCI_MANIFEST,
+            "config": {"mediaType": "application/vnd.oci.empty.v1+json", "size": 2,
+                "digest": "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"},
+            "layers": [],
+            "annotations": {"label": label},
+        }))
+        .unwrap()
+    };
+    let liar = Liar::start(move |r| {
+        for repo in ["a", "b"] {
+            if r.is("GET", &format!("/v2/{repo}/manifests/1")) {
+                let body = manifest(repo);
+                let d = sigil::oci::Digest::sha256_of(&body).to_string();
+                return Reply::ok(OCI_MANIFEST, body).header("Docker-Content-Digest", d);
+            }
+        }
+        Reply::not_found()
+    });
+    let h = liar.host();
+    let env = Env::new();
+    let one = format!(
+        "ARG A={h}/a:1\nFROM $A AS x\nFROM {h}/a:1\nCOPY --from={h}/a:1 /a /a\n\
+         RUN --mount=from={h}/b:1,target=/b true\n"
+    );
+    std::fs::write(env.path().join("one"), &one).unwrap();
+    std::fs::write(
+        env.path().join("two"),
+        format!("FROM {h}/b:1\nFROM {h}/a:1\n"),
+    )
+    .unwrap();
+    env.sigil(&["pin", "--allow-http-registry", "one", "two"])
+        .ok();
+    for repo in ["a", "b"] {
+        let gets = liar.requests("GET", &format!("/v2/{repo}/manifests/"));
+        assert_eq!(gets.len(), 1, "{repo}: {gets:?}");
+    }
+    let pinned = std::fs::read_to_string(env.path().join("one")).unwrap();
+    assert_eq!(pinned.matches("@sha256:").count(), 4, "{pinned}");
+}
