@@ -293,7 +293,15 @@ pub async fn run(a: PinArgs) -> anyhow::Result<u8> {
         .collect();
 
     let verdicts = match &opts {
-        Some(opts) => verify_all(&client, &requests, &resolved, opts).await,
+        Some(opts) => {
+            let to_pin = to_pin(&a, &loaded, &resolved);
+            let wanted: Vec<(Reference, Option<String>)> = requests
+                .iter()
+                .filter(|(r, p)| to_pin.contains(&key(r, p.clone())))
+                .cloned()
+                .collect();
+            verify_all(&client, &wanted, &resolved, opts).await
+        }
         None => HashMap::new(),
     };
 
@@ -373,6 +381,35 @@ fn load(path: &Path, args: &BuildArgs) -> Result<Loaded, String> {
         targets,
         refs,
     })
+}
+
+/// The references that this run pins (or re-pins): what `--verify` must check.
+fn to_pin(
+    a: &PinArgs,
+    loaded: &[Result<Loaded, String>],
+    resolved: &HashMap<Key, Result<Resolved, String>>,
+) -> std::collections::HashSet<Key> {
+    let mut out = std::collections::HashSet::new();
+    for l in loaded.iter().flatten() {
+        for (t, r) in l.targets.iter().zip(&l.refs) {
+            let Ok(r) = r else { continue };
+            let k = key(r, platform_for(a, t));
+            let Some(Ok(now)) = resolved.get(&k) else {
+                continue;
+            };
+            let pins = t.site.is_ok()
+                && !a.check
+                && match state(r) {
+                    State::Unpinned => true,
+                    State::Tagged => a.update && !r.digest().is_some_and(|d| now.matches(d)),
+                    State::DigestOnly => false,
+                };
+            if pins {
+                out.insert(k);
+            }
+        }
+    }
+    out
 }
 
 /// Verifies the signatures of every digest that would be pinned, concurrently.
