@@ -24,10 +24,16 @@
 //! external image must expand to exactly the pinned reference (or be unchanged): a rewrite
 //! that would change anything else is refused.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::ops::Range;
 
 use super::{BuildArgs, Dockerfile, ImageUse, Instruction, Keyword, ParseError, UseKind};
 use crate::oci::Digest;
+
+/// ARG sites tried one by one (each a parse of the whole file) when pinning them all at
+/// once would change something else; the rest are refused.
+const MAX_ARG_TRIALS: usize = 256;
 
 /// Why a rewrite was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -121,6 +127,8 @@ pub fn apply(
     pins: &[(usize, Digest)],
 ) -> Result<(String, Vec<Edit>), PinError> {
     let mut edits: Vec<Edit> = Vec::new();
+    // What each span becomes, no-ops included, to catch two different pins of one span.
+    let mut decided: HashMap<(usize, usize), String> = HashMap::new();
     for (i, digest) in pins {
         let Some(t) = targets.get(*i) else { continue };
         let site = t.site.as_ref().map_err(|reason| PinError::NotPinnable {
@@ -130,16 +138,21 @@ pub fn apply(
         })?;
         let before = text.get(site.span.clone()).unwrap_or_default().to_string();
         let after = pinned_reference(&before, digest);
-        if let Some(e) = edits.iter().find(|e| e.span == site.span) {
-            if e.after != after {
-                return Err(PinError::Conflict {
-                    line: site.line,
-                    text: before,
-                    first: e.after.clone(),
-                    second: after,
-                });
+        match decided.entry((site.span.start, site.span.end)) {
+            Entry::Occupied(e) => {
+                if *e.get() != after {
+                    return Err(PinError::Conflict {
+                        line: site.line,
+                        text: before,
+                        first: e.get().clone(),
+                        second: after,
+                    });
+                }
+                continue;
             }
-            continue;
+            Entry::Vacant(e) => {
+                e.insert(after.clone());
+            }
         }
         if before != after {
             edits.push(Edit {
@@ -187,11 +200,14 @@ fn check(new: &str, args: &BuildArgs, targets: &[Target], edits: &[Edit]) -> Res
         });
     }
     for (t, now) in targets.iter().zip(&uses) {
-        let edited = t
-            .site
-            .as_ref()
-            .ok()
-            .and_then(|s| edits.iter().find(|e| e.span == s.span));
+        // `edits` is sorted by start and free of overlaps.
+        let edited = t.site.as_ref().ok().and_then(|s| {
+            edits
+                .binary_search_by_key(&s.span.start, |e| e.span.start)
+                .ok()
+                .and_then(|i| edits.get(i))
+                .filter(|e| e.span == s.span)
+        });
         let expected = match edited {
             Some(e) => e.after.clone(),
             None => t.image.expanded.clone(),
@@ -461,7 +477,19 @@ fn env_stage(df: &Dockerfile, image: &ImageUse, name: &str) -> Option<String> {
 /// with the same check as the real rewrite, and refused with the reason when it fails.
 fn refuse_shared_args(text: &str, args: &BuildArgs, targets: &mut [Target]) {
     let trial = Digest::sha256_of(b"sigil pin trial");
+    let arg_sites: Vec<(usize, Digest)> = targets
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.site.as_ref().is_ok_and(|s| s.arg.is_some()))
+        .map(|(i, _)| (i, trial.clone()))
+        .collect();
+    // All at once first: pins only append, so when together they change nothing else, no
+    // one of them does, and a file is parsed once more rather than once per ARG.
+    if arg_sites.is_empty() || apply(text, args, targets, &arg_sites).is_ok() {
+        return;
+    }
     let mut refusals: Vec<(Range<usize>, String)> = Vec::new();
+    let mut tried = 0;
     for (i, t) in targets.iter().enumerate() {
         let Ok(Site {
             span,
@@ -476,6 +504,14 @@ fn refuse_shared_args(text: &str, args: &BuildArgs, targets: &mut [Target]) {
                 .iter()
                 .any(|o| o.site.as_ref().is_ok_and(|s| s.span == *span))
         {
+            continue;
+        }
+        tried += 1;
+        if tried > MAX_ARG_TRIALS {
+            refusals.push((
+                span.clone(),
+                format!("ARG {name} was not tried: too many ARG-fed references in one file"),
+            ));
             continue;
         }
         if let Err(e) = apply(text, args, targets, &[(i, trial.clone())]) {
