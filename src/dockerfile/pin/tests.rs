@@ -373,3 +373,24 @@ mod generated {
         }
     }
 }
+
+#[test]
+fn arg_trials_are_capped() {
+    let n = MAX_ARG_TRIALS + 4;
+    let mut text: String = (0..n).map(|i| format!("ARG B{i}=r.io/x{i}:1\n")).collect();
+    for i in 0..n {
+        text.push_str(&format!("FROM $B{i}\nFROM ${{B{i}}}-slim\n"));
+    }
+    let ts = plan(&text, &none());
+    let reasons: Vec<&str> = ts.iter().step_by(2).map(reason).collect();
+    assert!(
+        reasons[..MAX_ARG_TRIALS]
+            .iter()
+            .all(|r| r.contains("also feeds"))
+    );
+    assert!(
+        reasons[MAX_ARG_TRIALS..]
+            .iter()
+            .all(|r| r.contains("not tried"))
+    );
+}
