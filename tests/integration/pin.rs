@@ -149,6 +149,20 @@ fn pin_end_to_end(kind: Kind) {
             "{out}"
         );
     }
+    // Instruction by instruction, the same Dockerfile apart from the pins.
+    let strip = regex::Regex::new("@sha256:[0-9a-f]{64}").unwrap();
+    let (was, now) = (
+        Dockerfile::parse(&original).unwrap(),
+        Dockerfile::parse(&pinned).unwrap(),
+    );
+    assert_eq!(was.instructions().len(), now.instructions().len());
+    for (w, n) in was.instructions().iter().zip(now.instructions()) {
+        assert_eq!(
+            (w.keyword, w.line, w.end_line),
+            (n.keyword, n.line, n.end_line)
+        );
+        assert_eq!(w.text(), strip.replace_all(n.text(), ""));
+    }
     // Without a tag, the digest alone (as Docker writes it); the ARG default keeps its quotes.
     assert!(pinned.contains(&format!("FROM {}/lib@sha256:", reg.host)));
     assert!(pinned.contains(&format!("ARG BASE=\"{}/base:multi@sha256:", reg.host)));
@@ -537,4 +551,30 @@ fn each_distinct_reference_is_resolved_once_per_run() {
     }
     let pinned = std::fs::read_to_string(env.path().join("one")).unwrap();
     assert_eq!(pinned.matches("@sha256:").count(), 4, "{pinned}");
+}
+
+#[test]
+fn crlf_and_backtick_escape_files_keep_every_other_byte() {
+    let reg = Registry::start(Kind::Refreg);
+    let env = Env::new();
+    let base = push_image(&env, &reg.repo("win:ltsc"), "windows-ish", false);
+    let tool = push_image(&env, &reg.repo("tool:1"), "tool", true);
+    let h = &reg.host;
+    let text = format!(
+        "# escape=`\r\n\
+         # a comment\r\n\
+         FROM --platform=windows/amd64 `\r\n\
+         \x20   {h}/win:ltsc `\r\n\
+         \x20   AS base\r\n\
+         RUN dir c:\\ `\r\n\
+         \x20   /b\r\n\
+         COPY --from=\"{h}/tool:1\" c:\\x c:\\y\r\n"
+    );
+    std::fs::write(env.path().join("Dockerfile"), &text).unwrap();
+    env.sigil(&["pin", "--allow-http-registry"]).ok();
+    assert_eq!(
+        std::fs::read_to_string(env.path().join("Dockerfile")).unwrap(),
+        text.replace("win:ltsc `", &format!("win:ltsc@{base} `"))
+            .replace("tool:1\"", &format!("tool:1@{tool}\""))
+    );
 }
