@@ -1,6 +1,7 @@
 //! `sigil pin` on Dockerfiles whose images live on real registries: the digests written
 //! equal `crane digest` (with `--platform` too), the pinned file names the same images
-//! apart from the pins and lints clean with hadolint, a second run changes nothing, a moved
+//! apart from the pins and passes hadolint and sigil's own Dockerfile rules (digest pinned,
+//! no latest), which the original fails; a second run changes nothing, a moved
 //! tag fails `--check` by name, `--dry-run` only prints, a missing tag writes nothing, and
 //! `--verify` pins the signed image and refuses the unsigned one.
 
@@ -18,6 +19,28 @@ fn set_mode(path: &std::path::Path, mode: u32) {
 fn mode(path: &std::path::Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+/// The `kind: dockerfile` policy input (policies/README.md) for the images of `text`.
+fn policy_input(text: &str) -> Value {
+    let images: Vec<Value> = images(text)
+        .iter()
+        .map(|u| {
+            let r = Reference::parse(&u.expanded).unwrap();
+            let kind = match (r.digest(), r.tag_was_implicit(), r.tag()) {
+                (Some(_), _, _) => "digest",
+                (None, true, _) => "implicit",
+                (None, false, Some("latest")) => "latest",
+                _ => "tagged",
+            };
+            serde_json::json!({
+                "use": u.kind, "line": u.line, "stage": u.stage_index, "text": u.reference_text,
+                "kind": kind,
+                "reference": sigil::policy::input::registry_reference(&u.expanded, &r),
+            })
+        })
+        .collect();
+    serde_json::json!({"kind": "dockerfile", "dockerfile": {"path": "Dockerfile", "images": images}})
 }
 
 fn images(text: &str) -> Vec<ImageUse> {
@@ -185,6 +208,33 @@ fn pin_end_to_end(kind: Kind) {
         "{}",
         before_lint.stdout
     );
+
+    // sigil's own Dockerfile rules (digest pinning, no latest) pass on the pinned file and
+    // fail on the original.
+    let data = env.path().join("rules.json");
+    std::fs::write(
+        &data,
+        r#"{"sigil": {"config": {"rules": {"dockerfile-non-root": {"enabled": false}}}}}"#,
+    )
+    .unwrap();
+    let eval = |name: &str, text: &str| {
+        let input = env.path().join(format!("{name}.input.json"));
+        std::fs::write(&input, policy_input(text).to_string()).unwrap();
+        env.sigil(&[
+            "policy",
+            "eval",
+            "-i",
+            &input.display().to_string(),
+            "--data",
+            &data.display().to_string(),
+        ])
+    };
+    eval("pinned", &pinned).ok();
+    let denied = eval("original", &original);
+    denied.code(1);
+    for code in ["SIGIL-DF-001", "SIGIL-DF-002"] {
+        assert!(denied.stdout.contains(code), "{}", denied.stdout);
+    }
 
     // Idempotent: nothing changes, everything is already pinned.
     let again = env.sigil(&["pin", "--allow-http-registry"]);
