@@ -493,6 +493,22 @@ fn check_reports_unpinned_and_unpinnable_images_in_json() {
     );
     env.sigil(&["pin", "--allow-http-registry", "--check"])
         .code(1);
+
+    // A --build-arg decides the image, so its ARG default is not the place to pin it.
+    let text = format!("ARG IMG={}\nFROM $IMG\n", reg.repo("app:v1"));
+    std::fs::write(env.path().join("Dockerfile"), &text).unwrap();
+    let other = format!("IMG={}", reg.repo("app:v2"));
+    let run = env.sigil(&["pin", "--allow-http-registry", "--build-arg", &other]);
+    let line = run.ok().lines().next().unwrap_or_default().to_string();
+    assert!(line.contains(&reg.repo("app:v2")), "{line}");
+    assert!(
+        line.contains("skipped: $IMG is set by --build-arg"),
+        "{line}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(env.path().join("Dockerfile")).unwrap(),
+        text
+    );
 }
 
 fn verify_pins_only_signed_images(kind: Kind) {
