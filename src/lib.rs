@@ -13,6 +13,7 @@ pub mod dockerfile;
 pub mod oci;
 pub mod policy;
 pub mod registry;
+pub mod resolve;
 pub mod sign;
 pub mod store;
 pub mod trust;

@@ -8,6 +8,7 @@ mod download;
 mod keys;
 pub mod output;
 mod password;
+mod pin;
 mod policy;
 mod provenance;
 mod registry_args;
@@ -71,6 +72,8 @@ pub enum Command {
     /// Work with Rego policies: run their unit tests
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
+    /// Pin a Dockerfile's images to digests (name:tag@sha256:…), or check that they are
+    Pin(Box<pin::PinArgs>),
 }
 
 /// Runs a parsed command line.
@@ -89,6 +92,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Provenance(a) => provenance::run(a).await?,
         Command::Policy(c) => policy::run(c).await?,
         Command::Check(a) => check::run(*a).await?,
+        Command::Pin(a) => pin::run(*a).await?,
     };
     Ok(ExitCode::from(code))
 }

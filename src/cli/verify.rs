@@ -172,15 +172,7 @@ pub async fn run_attestations(a: VerifyAttestationArgs) -> anyhow::Result<u8> {
 /// Verifies every image for `check`, concurrently, and renders the verdicts.
 pub async fn run_checks(a: VerifyCommon, check: Check) -> anyhow::Result<u8> {
     let images = read_images(&a.images, a.from_file.as_deref())?;
-    let certificate = certificate_policy(&a.signers)?;
-    let keys = load_public_keys(&a.signers.key)?;
-    let opts = VerifyOptions {
-        keys,
-        annotations: a.annotations.iter().cloned().collect::<BTreeMap<_, _>>(),
-        repository: None,
-        min_signatures: a.min_signatures,
-        certificates: certificate.into_iter().collect(),
-    };
+    let opts = verify_options(&a.signers, &a.annotations, a.min_signatures)?;
     let client = a.registry.client()?;
     let mut tasks = tokio::task::JoinSet::new();
     for (i, image) in images.into_iter().enumerate() {
@@ -277,6 +269,22 @@ pub async fn run_checks(a: VerifyCommon, check: Check) -> anyhow::Result<u8> {
         super::EXIT_DENIED
     } else {
         super::EXIT_OK
+    })
+}
+
+/// The trust the flags describe: keys, certificate policy, required annotations and signers.
+pub(super) fn verify_options(
+    signers: &SignerFlags,
+    annotations: &[(String, String)],
+    min_signatures: usize,
+) -> anyhow::Result<VerifyOptions> {
+    let certificate = certificate_policy(signers)?;
+    Ok(VerifyOptions {
+        keys: load_public_keys(&signers.key)?,
+        annotations: annotations.iter().cloned().collect::<BTreeMap<_, _>>(),
+        repository: None,
+        min_signatures,
+        certificates: certificate.into_iter().collect(),
     })
 }
 

@@ -13,6 +13,7 @@ mod layout;
 mod liar;
 mod lying;
 mod parsers;
+mod pin;
 mod policy;
 mod provenance;
 mod signing;
