@@ -23,6 +23,7 @@ use crate::dockerfile::{self, BuildArgs, Dockerfile, UseKind};
 use crate::oci::{Digest, ImageRef, Reference};
 use crate::resolve::{self, Resolved};
 use crate::store::Repository;
+use crate::trust::{TrustFile, Unmatched};
 use crate::verify::VerifyOptions;
 
 #[derive(Debug, Args)]
@@ -52,8 +53,8 @@ pub struct PinArgs {
     #[arg(long = "build-arg", value_name = "NAME=VALUE", value_parser = parse_build_arg)]
     pub build_args: Vec<(String, String)>,
 
-    /// Pin only images with a valid signature (checked with the verification flags); refuse
-    /// the others and leave them unpinned
+    /// Pin only images with valid signatures (as the trust file, or else the verification
+    /// flags, require); refuse the others and leave them unpinned
     #[arg(long)]
     pub verify: bool,
 
@@ -72,6 +73,10 @@ pub struct PinArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Verification (with --verify)")]
 pub struct TrustFlags {
+    /// Trust file (sigil.yaml): an image is pinned only when it has the signatures every
+    /// entry matching it requires (an image no entry matches follows `unmatched`)
+    #[arg(long, short = 't', value_name = "FILE", env = "SIGIL_TRUST")]
+    pub trust: Option<PathBuf>,
     #[command(flatten)]
     pub signers: SignerFlags,
     /// Required signature annotation (key=value); repeatable
@@ -237,11 +242,14 @@ pub async fn run(a: PinArgs) -> anyhow::Result<u8> {
         build_platform: a.platform.clone(),
     };
     let opts = if a.verify {
-        Some(verify_options(
-            &a.trust.signers,
-            &a.trust.annotations,
-            a.trust.min_signatures,
-        )?)
+        Some(match &a.trust.trust {
+            Some(path) => PinTrust::File(TrustFile::load(path)?),
+            None => PinTrust::Flags(verify_options(
+                &a.trust.signers,
+                &a.trust.annotations,
+                a.trust.min_signatures,
+            )?),
+        })
     } else {
         None
     };
@@ -371,28 +379,71 @@ fn to_pin(
     out
 }
 
+/// Whom `--verify` trusts: the verification flags, or a trust file's entries.
+enum PinTrust {
+    Flags(VerifyOptions),
+    File(TrustFile),
+}
+
+impl PinTrust {
+    /// The signer sets an image must satisfy (every one), or why it is refused outright.
+    fn requirements(&self, r: &Reference) -> Result<Vec<VerifyOptions>, String> {
+        match self {
+            PinTrust::Flags(opts) => Ok(vec![opts.clone()]),
+            PinTrust::File(t) => {
+                let name = r.repo_only();
+                let entries = t.matching(&name);
+                if entries.is_empty() && t.unmatched == Unmatched::Deny {
+                    return Err(format!(
+                        "{name} matches no entry of the trust file {}, which denies unmatched images",
+                        t.path.display()
+                    ));
+                }
+                Ok(entries
+                    .into_iter()
+                    .filter(|e| e.requires_signatures())
+                    .map(|e| e.verify.clone())
+                    .collect())
+            }
+        }
+    }
+}
+
 /// Verifies the signatures of every digest that would be pinned, concurrently.
 async fn verify_all(
     client: &std::sync::Arc<crate::registry::RegistryClient>,
     requests: &[(Reference, Option<String>)],
     resolved: &HashMap<Key, Result<Resolved, String>>,
-    opts: &VerifyOptions,
+    trust: &PinTrust,
 ) -> HashMap<Key, Verdict> {
     let mut tasks = tokio::task::JoinSet::new();
+    let mut out = HashMap::new();
     for (r, platform) in requests {
         let k = key(r, platform.clone());
         let Some(Ok(res)) = resolved.get(&k) else {
             continue;
         };
-        let (client, opts, r, res) = (client.clone(), opts.clone(), r.clone(), res.clone());
+        let requirements = match trust.requirements(r) {
+            Ok(reqs) => reqs,
+            Err(why) => {
+                out.insert(k, Verdict::Refused(why));
+                continue;
+            }
+        };
+        let (client, r, res) = (client.clone(), r.clone(), res.clone());
         tasks.spawn(async move {
-            let verdict = verify_pin(&client, &r, &res, &opts)
-                .await
-                .unwrap_or_else(|e| Verdict::Failed(e.to_string()));
-            (k, verdict)
+            // Every requirement must hold; the signers of all of them are reported.
+            let mut signers = Vec::new();
+            for opts in &requirements {
+                match verify_pin(&client, &r, &res, opts).await {
+                    Ok(Verdict::Trusted(s)) => signers.extend(s),
+                    Ok(other) => return (k, other),
+                    Err(e) => return (k, Verdict::Failed(e.to_string())),
+                }
+            }
+            (k, Verdict::Trusted(signers))
         });
     }
-    let mut out = HashMap::new();
     while let Some(j) = tasks.join_next().await {
         if let Ok((k, v)) = j {
             out.insert(k, v);

@@ -554,6 +554,54 @@ fn verify_pins_only_signed_images(kind: Kind) {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
     // --verify needs something to verify against.
     s.sigil(&["pin", "--verify"]).code(2);
+
+    // With a trust file: the entry matching each image says who must have signed it; an
+    // image no entry matches is refused (unmatched: deny).
+    let host = s.reg.repo("");
+    let host = host.trim_end_matches('/');
+    let trust = s.env.path().join("sigil.yaml");
+    std::fs::write(
+        &trust,
+        format!(
+            "version: 1\nimages:\n  - name: ours\n    match: '{host}/signed'\n    signers: [{{key: {}}}]\n",
+            s.public
+        ),
+    )
+    .unwrap();
+    std::fs::write(&file, &text).unwrap();
+    let trust = trust.display().to_string();
+    let run = s.sigil(&["pin", "--verify", "--trust", &trust]);
+    run.code(1);
+    assert!(
+        run.stdout.contains("matches no entry of the trust file"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        format!("FROM {signed}@{d}\nCOPY --from={unsigned} /a /a\n")
+    );
+    // The entry's signer is another key: nothing is pinned.
+    std::fs::write(
+        s.env.path().join("sigil.yaml"),
+        format!(
+            "version: 1\nunmatched: allow\nimages:\n  - name: ours\n    match: '{host}/signed'\n    signers: [{{key: {}}}]\n",
+            other_pub.display()
+        ),
+    )
+    .unwrap();
+    std::fs::write(&file, &text).unwrap();
+    let run = s.sigil(&["pin", "--verify", "--trust", &trust]);
+    run.code(1);
+    assert_eq!(run.stdout.matches("refused").count(), 1, "{}", run.stdout);
+    // unmatched: allow lets the unmatched image through without signatures.
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains(&format!("COPY --from={unsigned}@sha256:")),
+        "{}",
+        run.stdout
+    );
 }
 
 fn reg_image(s: &crate::harness::Setup, repo: &str) -> String {
