@@ -126,6 +126,27 @@ fn trust_scenario(kind: Kind) {
     // legacy/old: signed by the other key, runs as root; its entry only warns.
     let old = image(&s, "legacy/old", "old", None);
     cosign_sign(&other_key, &old);
+    // sbom/with (a CycloneDX SBOM attached) and sbom/without: their entry requires an SBOM.
+    let sbom_file = root()
+        .join("testdata/sbom/cyclonedx.json")
+        .display()
+        .to_string();
+    let with_sbom = image(&s, "sbom/with", "with sbom", Some("1000"));
+    sign(&with_sbom);
+    s.sigil(&[
+        "attest",
+        "--key",
+        &s.key,
+        "--type",
+        "cyclonedx",
+        "--predicate",
+        &sbom_file,
+        &with_sbom,
+    ])
+    .ok();
+    let without_sbom = image(&s, "sbom/without", "without sbom", Some("1000"));
+    sign(&without_sbom);
+    attest(&without_sbom);
     // stray/app: matches no entry.
     let stray = image(&s, "stray/app", "stray", Some("1000"));
     // multi: an index of two non-root platforms; the index and amd64 are signed, arm64 not.
@@ -196,6 +217,13 @@ images:
     signers: [{{key: {public}}}]
     rules:
       platforms-signed: {{enabled: true}}
+  - name: sbom
+    match: "{host}/sbom/*"
+    signers: [{{key: {public}}}]
+    attestations:
+      - name: SBOM
+        predicate_types: [https://cyclonedx.org/bom, https://spdx.dev/Document]
+        conditions: [{{path: components, exists: true}}]
   - name: legacy
     match: "{host}/legacy/**"
     mode: warn
@@ -210,8 +238,19 @@ images:
     // One run over every image, concurrently.
     let tagged = s.reg.repo("releases/good:v1");
     let all = [
-        &good, &cosigned, &tagged, &rooted, &zero, &noprov, &unsigned, &wrongkey, &old, &stray,
+        &good,
+        &cosigned,
+        &tagged,
+        &rooted,
+        &zero,
+        &noprov,
+        &unsigned,
+        &wrongkey,
+        &old,
+        &stray,
         &multi,
+        &with_sbom,
+        &without_sbom,
     ];
     let mut args = vec!["--trust", trust.as_str()];
     args.extend(all.iter().map(|s| s.as_str()));
@@ -231,6 +270,8 @@ images:
         ("old", true, &[]),
         ("stray", false, &["SIGIL-TRUST-001"]),
         ("multi", false, &["SIGIL-IMG-009"]),
+        ("with sbom", true, &[]),
+        ("without sbom", false, &["SIGIL-IMG-008"]),
     ];
     for ((what, allowed, codes), verdict) in expect.iter().zip(verdicts) {
         assert_eq!(verdict["allowed"], *allowed, "{what}: {verdict:#}");
@@ -245,8 +286,8 @@ images:
             }
         }
     }
-    assert_eq!(v["summary"]["allowed"], 3);
-    assert_eq!(v["summary"]["denied"], 8);
+    assert_eq!(v["summary"]["allowed"], 4);
+    assert_eq!(v["summary"]["denied"], 9);
     // The tag was resolved once, to the digest that was checked.
     assert_eq!(verdicts[2]["given_by_digest"], false);
     assert_eq!(
@@ -269,6 +310,7 @@ images:
     assert!(msgs(4).contains("\"0:0\""), "{}", msgs(4));
     assert!(msgs(5).contains("SLSA provenance"), "{}", msgs(5));
     assert!(msgs(10).contains("linux/arm64"), "{}", msgs(10));
+    assert!(msgs(12).contains("SBOM"), "{}", msgs(12));
     // The wrong key: the trace shows what was found and why it did not count.
     let findings = &verdicts[7]["evaluations"][0]["signatures"]["findings"];
     assert_eq!(findings.as_array().unwrap().len(), 1, "{findings:#}");
