@@ -13,7 +13,7 @@
 pub mod gather;
 pub mod input;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -71,8 +71,9 @@ pub struct Checker {
     /// The command-line entry first, then the trust file's.
     entries: Vec<Entry>,
     engines: Vec<PolicyEngine>,
-    /// For images no entry matches (no trust file, or `unmatched: allow`).
-    global: PolicyEngine,
+    /// For images no entry matches (no trust file, or `unmatched: allow`); not built when
+    /// every image matches an entry (the command line's matches all) or is denied unmatched.
+    global: Option<PolicyEngine>,
     trust_path: Option<PathBuf>,
     unmatched: Unmatched,
 }
@@ -112,6 +113,11 @@ impl Checker {
             }
             PolicyEngine::new(set, data, setup.options)
         };
+        let needs_global = setup.command_line.is_none()
+            && setup
+                .trust
+                .as_ref()
+                .is_none_or(|t| t.unmatched == Unmatched::Allow);
         let mut entries: Vec<Entry> = setup.command_line.into_iter().collect();
         if let Some(t) = &setup.trust {
             entries.extend(t.entries.iter().cloned());
@@ -127,7 +133,7 @@ impl Checker {
                 })?,
             );
         }
-        let global = build(&[], &[], None)?;
+        let global = needs_global.then(|| build(&[], &[], None)).transpose()?;
         Ok(Checker {
             entries,
             engines,
@@ -165,7 +171,14 @@ impl Checker {
                 (Some(path), Unmatched::Deny) => {
                     evaluations.push(Evaluation::unmatched(&name, path))
                 }
-                _ => evaluations.push(self.evaluate(None, &self.global, &given, image, &g)),
+                _ => match &self.global {
+                    Some(engine) => {
+                        evaluations.push(self.evaluate(None, engine, &given, image, &g))
+                    }
+                    // Cannot happen (the engine is built whenever an image can be
+                    // unmatched); if it did, the image is denied, never passed.
+                    None => evaluations.push(Evaluation::unmatched(&name, Path::new("(none)"))),
+                },
             }
         }
         for i in matched {

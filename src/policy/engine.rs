@@ -552,7 +552,7 @@ impl PolicyEngine {
                                 collect(rule, &warn, &mut results);
                             }
                         }
-                        return Decision::finish(results, Vec::new());
+                        return self.with_user_rules(input, results);
                     }
                 }
                 Err(e @ regorus::rvm::vm::VmError::TimeLimitExceeded { .. }) => {
@@ -575,12 +575,7 @@ impl PolicyEngine {
                         collect(rule, v, &mut results);
                     }
                     self.return_vm(vm);
-                    if self.split == self.rules.len() {
-                        return Decision::finish(results, Vec::new());
-                    }
-                    let user = self.interpret(input, "user", &self.rules[self.split..]);
-                    results.extend(user.results);
-                    return Decision::finish(results, user.errors);
+                    return self.with_user_rules(input, results);
                 }
                 Err(e @ regorus::rvm::vm::VmError::TimeLimitExceeded { .. }) => {
                     return Decision::from_error(format!(
@@ -605,6 +600,17 @@ impl PolicyEngine {
     /// Whether evaluations run on the compiled VM (see [`EngineOptions::compiled`]).
     pub fn is_compiled(&self) -> bool {
         self.program.is_some()
+    }
+
+    /// The decision from the built-in library's results and, when other packages are
+    /// loaded, their rules evaluated on the interpreter.
+    fn with_user_rules(&self, input: regorus::Value, mut results: Vec<RuleResult>) -> Decision {
+        if self.split == self.rules.len() {
+            return Decision::finish(results, Vec::new());
+        }
+        let user = self.interpret(input, "user", &self.rules[self.split..]);
+        results.extend(user.results);
+        Decision::finish(results, user.errors)
     }
 
     /// Puts a VM that finished cleanly back in the pool.
