@@ -48,7 +48,9 @@ def start_registry(kind, work):
         cfg = os.path.join(work, "registry.yml")
         with open(cfg, "w") as f:
             f.write(f"version: 0.1\nlog: {{level: error, accesslog: {{disabled: true}}}}\n"
-                    f"storage: {{filesystem: {{rootdirectory: {work}/data}}}}\nhttp: {{addr: {host}}}\n")
+                    # The blob-descriptor cache is on, as in the Debian package's default config.
+                    f"storage: {{cache: {{blobdescriptor: inmemory}}, filesystem: {{rootdirectory: {work}/data}}}}\n"
+                    f"http: {{addr: {host}}}\n")
         proc = subprocess.Popen(["docker-registry", "serve", cfg], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     else:
         proc = subprocess.Popen(["refreg", "--address", host], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -41,27 +41,13 @@ pub struct Gathered {
 
 /// Fetches the image `image` names in `repo`, its configuration and evidence, and for an
 /// index each platform's (attestation manifests of `unknown/unknown` are skipped). An image
-/// given by digest is also asked for at the registry (never from the content cache), at the
-/// same time: signatures for an image that was deleted must not pass.
+/// given by digest is fetched from the registry, never from the content cache, so that
+/// signatures for an image that was deleted do not pass.
 pub async fn gather(repo: &Repository, image: &ImageRef) -> Result<Gathered> {
-    let Some(d) = Repository::given_digest(image) else {
-        return fetch(repo, image).await;
-    };
-    let (exists, gathered) = tokio::join!(repo.manifest_exists(d), fetch(repo, image));
-    if !exists? {
-        return Err(StoreError::Invalid {
-            reference: image.to_string(),
-            detail: format!("manifest {d} does not exist"),
-        });
-    }
-    gathered
-}
-
-async fn fetch(repo: &Repository, image: &ImageRef) -> Result<Gathered> {
     let (fetched, given_by_digest) = match Repository::given_digest(image) {
         Some(d) => {
             let m = repo
-                .manifest(&ManifestSel::Digest(d.clone()))
+                .manifest_fresh(&ManifestSel::Digest(d.clone()))
                 .await?
                 .ok_or_else(|| StoreError::Invalid {
                     reference: image.to_string(),
