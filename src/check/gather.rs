@@ -43,7 +43,7 @@ pub struct Gathered {
 /// index each platform's (attestation manifests of `unknown/unknown` are skipped). An image
 /// given by digest is fetched from the registry, never from the content cache, so that
 /// signatures for an image that was deleted do not pass.
-pub async fn gather(repo: &Repository, image: &ImageRef) -> Result<Gathered> {
+pub async fn gather(repo: &Repository, image: &ImageRef, attestations: bool) -> Result<Gathered> {
     let (fetched, given_by_digest) = match Repository::given_digest(image) {
         Some(d) => {
             let m = repo
@@ -90,12 +90,12 @@ pub async fn gather(repo: &Repository, image: &ImageRef) -> Result<Gathered> {
                         reference,
                         detail: format!("platform {platform} manifest {digest} does not exist"),
                     })?;
-                subject(&repo, m, Some(platform)).await
+                subject(&repo, m, Some(platform), attestations).await
             };
             (i, got.await)
         });
     }
-    let root = subject(repo, fetched, None).await?;
+    let root = subject(repo, fetched, None, attestations).await?;
     let mut platforms = Vec::new();
     while let Some(joined) = tasks.join_next().await {
         let (i, got) = joined.map_err(|e| StoreError::Invalid {
@@ -112,20 +112,34 @@ pub async fn gather(repo: &Repository, image: &ImageRef) -> Result<Gathered> {
     })
 }
 
-/// The configuration and evidence of one fetched manifest.
+/// The configuration and evidence of one fetched manifest; attestations only when
+/// `attestations` (skipping the `.att` tag and the attestation blobs otherwise).
 async fn subject(
     repo: &Repository,
     m: FetchedManifest,
     platform: Option<String>,
+    attestations: bool,
 ) -> Result<Subject> {
     let digest = m.digest.clone();
     let evidence = async {
-        let attached =
-            discover::attached_with(repo, &digest, &[LegacyKind::Sig, LegacyKind::Att]).await?;
-        let (signatures, attestations) = tokio::join!(
-            SignatureEvidence::gather(repo, &digest, &attached),
-            AttestationEvidence::gather(repo, &digest, &attached, None)
-        );
+        let kinds: &[LegacyKind] = if attestations {
+            &[LegacyKind::Sig, LegacyKind::Att]
+        } else {
+            &[LegacyKind::Sig]
+        };
+        let attached = discover::attached_with(repo, &digest, kinds).await?;
+        let atts = async {
+            if attestations {
+                AttestationEvidence::gather(repo, &digest, &attached, None).await
+            } else {
+                Ok(AttestationEvidence::not_gathered(
+                    &digest,
+                    attached.referrers_source,
+                ))
+            }
+        };
+        let (signatures, attestations) =
+            tokio::join!(SignatureEvidence::gather(repo, &digest, &attached), atts);
         Ok::<_, StoreError>((signatures?, attestations?))
     };
     let config = async {

@@ -76,6 +76,8 @@ pub struct Checker {
     global: Option<PolicyEngine>,
     trust_path: Option<PathBuf>,
     unmatched: Unmatched,
+    /// Whether any rule can read attestations (else they are not looked up).
+    attestations: bool,
 }
 
 impl Checker {
@@ -134,7 +136,9 @@ impl Checker {
             );
         }
         let global = needs_global.then(|| build(&[], &[], None)).transpose()?;
+        let attestations = engines.iter().chain(&global).any(reads_attestations);
         Ok(Checker {
+            attestations,
             entries,
             engines,
             global,
@@ -158,7 +162,7 @@ impl Checker {
             .map(|(i, _)| i)
             .collect();
         let gathered = match Repository::open(image, client) {
-            Ok(repo) => gather::gather(&repo, image).await,
+            Ok(repo) => gather::gather(&repo, image, self.attestations).await,
             Err(e) => Err(e),
         };
         let g = match gathered {
@@ -265,6 +269,15 @@ impl Checker {
             decision,
         }
     }
+}
+
+/// Whether an engine's rules can read `image.attestations` (or what is derived from them):
+/// the built-in rules that do when enabled, and any rule sigil did not write.
+fn reads_attestations(engine: &PolicyEngine) -> bool {
+    let config = engine.rules_config();
+    let enabled =
+        |name: &str| config.pointer(&format!("/{name}/enabled")) == Some(&Json::Bool(true));
+    engine.has_other_rules() || enabled("required-attestations") || enabled("approved-base-images")
 }
 
 /// The outcome for one image.

@@ -235,10 +235,15 @@ fn render_evaluation(e: &Evaluation, s: &mut String) {
     if let Some(r) = &e.signatures {
         render_report("signatures", r, s);
     }
-    if let Some(r) = &e.attestations
-        && (!r.findings.is_empty() || e.requested)
-    {
-        render_report("attestations", r, s);
+    if let Some(r) = &e.attestations {
+        if r.searched.is_empty() {
+            s.push_str(&format!(
+                "    attestations: {}\n",
+                paint(DIM, "not looked up (no rule reads them)")
+            ));
+        } else if !r.findings.is_empty() || e.requested {
+            render_report("attestations", r, s);
+        }
     }
     for p in &e.platforms {
         let verified = p.signatures.signers.len();

@@ -490,6 +490,12 @@ impl PolicyEngine {
             .collect()
     }
 
+    /// True when rules other than the built-in library's `deny`/`warn` are loaded (user
+    /// policies, or modules added to package `sigil`): what they read cannot be known.
+    pub fn has_other_rules(&self) -> bool {
+        self.fast.is_none() || self.split < self.rules.len()
+    }
+
     /// The rule configuration in effect (`data.sigil.config.rules`), null when absent.
     pub fn rules_config(&self) -> Json {
         serde_json::to_value(&self.data)

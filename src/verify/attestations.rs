@@ -150,6 +150,17 @@ impl AttestationEvidence {
         })
     }
 
+    /// Evidence for a digest whose attestations were not looked up (no rule reads them).
+    pub fn not_gathered(digest: &Digest, referrers_source: ReferrerSource) -> AttestationEvidence {
+        AttestationEvidence {
+            digest: digest.clone(),
+            referrers_source,
+            searched: Vec::new(),
+            rejected: Vec::new(),
+            candidates: Vec::new(),
+        }
+    }
+
     /// Checks every candidate against `opts` (and, when given, that the statement has
     /// `predicate_type`): the verdict for this digest.
     pub fn check(&self, opts: &VerifyOptions, predicate_type: Option<&str>) -> Report {

@@ -402,6 +402,13 @@ fn layout_checks_offline_and_broken_policies_deny() {
     out.ok();
     assert!(out.stdout.contains("ALLOWED"), "{}", out.stdout);
     assert!(out.stdout.contains("pass SIGIL-IMG-006"), "{}", out.stdout);
+    // No rule reads attestations, so they are not fetched; a user policy might, so they are.
+    assert!(
+        out.stdout
+            .contains("attestations: not looked up (no rule reads them)"),
+        "{}",
+        out.stdout
+    );
     // By tag: resolved once, and denied for not being pinned.
     let out = env.sigil(&["check", "--key", &key, &format!("oci:{layout}:v1")]);
     out.code(1);
@@ -427,6 +434,11 @@ fn layout_checks_offline_and_broken_policies_deny() {
     assert!(
         out.stdout.lines().any(|l| l.contains("DENY data.main.deny")
             && l.ends_with("images must carry an owner label")),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("attestations: looked in"),
         "{}",
         out.stdout
     );
