@@ -6,6 +6,7 @@
 //! attached to an image, and [`cli`] turns flags into calls and results into output.
 
 pub mod attest;
+pub mod check;
 pub mod cli;
 pub mod discover;
 pub mod dockerfile;
@@ -14,7 +15,9 @@ pub mod oci;
 pub mod policy;
 pub mod registry;
 pub mod report;
+pub mod resolve;
 pub mod sign;
 pub mod store;
+pub mod trust;
 pub mod util;
 pub mod verify;

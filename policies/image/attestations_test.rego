@@ -45,7 +45,7 @@ test_builder_id_slsa_v02 if {
 }
 
 test_signer_condition if {
-	ok := requiring([{"predicate_type": "https://slsa.dev/provenance/v1", "signers": [{"identity_regexp": "^https://github.com/acme/", "issuer": "https://token.actions.githubusercontent.com"}]}])
+	ok := requiring([{"predicate_type": "https://slsa.dev/provenance/v1", "signers": [{"identity_regexp": "^https://github.com/acme/.*", "issuer": "https://token.actions.githubusercontent.com"}]}])
 	count(deny) == 0 with input as fixtures.good_image with data.sigil.config.rules as ok
 	bad := requiring([{"predicate_type": "https://slsa.dev/provenance/v1", "signers": [fixtures.key_signer]}])
 	count(deny) == 1 with input as fixtures.good_image with data.sigil.config.rules as bad

@@ -76,7 +76,7 @@ test_required_signers_any if {
 }
 
 test_required_signer_issuer_must_match if {
-	rules := fixtures.rules_with("required-signers", {"enabled": true, "signers": [{"identity_regexp": "^https://github.com/acme/", "issuer": "https://token.actions.githubusercontent.com"}]})
+	rules := fixtures.rules_with("required-signers", {"enabled": true, "signers": [{"identity_regexp": "^https://github.com/acme/.*", "issuer": "https://token.actions.githubusercontent.com"}]})
 	forged := json.patch(fixtures.good_image, [{"op": "replace", "path": "/image/signatures", "value": [
 		{"format": "bundle", "signer": {"identity": fixtures.ci_signer.identity, "issuer": "https://accounts.example.com"}},
 	]}])

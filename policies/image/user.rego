@@ -9,24 +9,28 @@ img_user_name := "non-root"
 img_user_code := "SIGIL-IMG-005"
 
 # The configurations to check: the image's own, else each platform's.
-img_user_configs contains [loc, conf] if {
+# [platform or null, config]: the image's own configuration, or for an index each
+# platform's. Where it is is only worked out for a message (`img_user_where`).
+img_user_configs contains [null, conf] if {
 	conf := input.image.config
 	is_object(conf)
-	loc := display(input.image.reference)
 }
 
-img_user_configs contains [loc, conf] if {
+img_user_configs contains [p.platform, conf] if {
 	not is_object(input.image.config)
 	some p in input.image.platforms
 	conf := p.config
 	is_object(conf)
-	loc := sprintf("%s (%s)", [display(input.image.reference), p.platform])
 }
 
+img_user_where(null) := display(input.image.reference)
+
+img_user_where(platform) := sprintf("%s (%s)", [display(input.image.reference), platform]) if platform != null
+
 img_user_findings contains {"msg": msg, "user": object.get(conf, "user", null)} if {
-	some [loc, conf] in img_user_configs
+	some [platform, conf] in img_user_configs
 	problem := user_problem(object.get(conf, "user", null))
-	msg := sprintf("%s %s", [loc, problem])
+	msg := sprintf("%s %s", [img_user_where(platform), problem])
 }
 
 img_user_findings contains {"msg": msg} if {

@@ -43,8 +43,10 @@ test_signer_matching if {
 	sigil.signer_matches({"key_id": "k1"}, {"key_id": "k1"})
 	not sigil.signer_matches({"key_id": "k2"}, {"key_id": "k1"})
 	sigil.signer_matches(fixtures.ci_signer, {"identity": fixtures.ci_signer.identity, "issuer": fixtures.ci_signer.issuer})
-	sigil.signer_matches(fixtures.ci_signer, {"identity_regexp": "^https://github.com/acme/", "issuer": fixtures.ci_signer.issuer})
+	sigil.signer_matches(fixtures.ci_signer, {"identity_regexp": "^https://github.com/acme/.*", "issuer": fixtures.ci_signer.issuer})
 	not sigil.signer_matches(fixtures.ci_signer, {"identity": fixtures.ci_signer.identity, "issuer": "https://evil.example"})
+	sigil.signer_matches(fixtures.ci_signer, {"identity": fixtures.ci_signer.identity, "issuer_regexp": "https://token[.]actions[.]githubusercontent[.]com"})
+	not sigil.signer_matches(fixtures.ci_signer, {"identity": fixtures.ci_signer.identity, "issuer_regexp": "https://token"})
 	not sigil.signer_matches(fixtures.ci_signer, {})
 }
 
@@ -57,3 +59,9 @@ test_good_dockerfile_passes_every_default if {
 }
 
 all_denials := sigil.deny
+
+# Regular expressions match whole identities: a prefix pattern admits no look-alike.
+test_identity_regexps_match_whole_strings if {
+	not sigil.signer_matches(fixtures.ci_signer, {"identity_regexp": "https://github.com/acme/", "issuer": fixtures.ci_signer.issuer})
+	not sigil.signer_matches({"identity": "https://github.com/acme-evil/app", "issuer": fixtures.ci_signer.issuer}, {"identity_regexp": "https://github[.]com/acme/.*", "issuer": fixtures.ci_signer.issuer})
+}

@@ -2,12 +2,14 @@
 //! library calls and results into text or JSON; none holds logic the library lacks.
 
 mod attest;
+mod check;
 mod digest;
 mod download;
 mod keys;
 mod lint;
 pub mod output;
 mod password;
+mod pin;
 mod policy;
 mod provenance;
 mod registry_args;
@@ -68,9 +70,13 @@ pub enum Command {
     Provenance(provenance::ProvenanceArgs),
     /// Lint Dockerfiles with the policy library: pinning, tags, USER, registries
     Lint(lint::LintArgs),
+    /// Verify images and evaluate the policy library: a decision trace per image
+    Check(Box<check::CheckArgs>),
     /// Work with Rego policies: run their unit tests
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
+    /// Pin a Dockerfile's images to digests (name:tag@sha256:…), or check that they are
+    Pin(Box<pin::PinArgs>),
 }
 
 /// Runs a parsed command line.
@@ -89,6 +95,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Provenance(a) => provenance::run(a).await?,
         Command::Policy(c) => policy::run(c).await?,
         Command::Lint(a) => lint::run(a)?,
+        Command::Check(a) => check::run(*a).await?,
+        Command::Pin(a) => pin::run(*a).await?,
     };
     Ok(ExitCode::from(code))
 }

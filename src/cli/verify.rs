@@ -54,14 +54,10 @@ impl Check {
     }
 }
 
-/// Options shared by `verify` and `verify-attestation`.
-#[derive(Debug, Args)]
-pub struct VerifyCommon {
-    /// Images to verify
-    pub images: Vec<ImageRef>,
-    /// Read more image references from this file, one per line
-    #[arg(long, value_name = "FILE")]
-    pub from_file: Option<PathBuf>,
+/// Who may have signed: keys and certificate identities (shared by `verify`,
+/// `verify-attestation` and `check`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct SignerFlags {
     /// Trusted public key (PEM file, or a directory of .pub/.pem files); repeatable. Needed
     /// unless a certificate identity is given; both may be combined
     #[arg(long, value_name = "FILE|DIR")]
@@ -88,6 +84,58 @@ pub struct VerifyCommon {
     /// CA chain (PEM) as cosign reads it: intermediates first, then the root, which is trusted
     #[arg(long, value_name = "FILE")]
     pub certificate_chain: Option<PathBuf>,
+}
+
+impl SignerFlags {
+    pub fn given(&self) -> bool {
+        !self.key.is_empty()
+            || self.certificate_identity.is_some()
+            || self.certificate_identity_regexp.is_some()
+            || self.certificate_oidc_issuer.is_some()
+            || self.certificate_oidc_issuer_regexp.is_some()
+            || self.ca_roots.is_some()
+            || self.certificate_chain.is_some()
+            || self.ca_intermediates.is_some()
+    }
+}
+
+/// The image references given as arguments and, with `--from-file`, one per line of a file
+/// (blank lines and `#` comments skipped).
+pub fn read_images(
+    images: &[ImageRef],
+    from_file: Option<&std::path::Path>,
+) -> anyhow::Result<Vec<ImageRef>> {
+    let mut images = images.to_vec();
+    if let Some(f) = from_file {
+        let text =
+            std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?;
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            images.push(
+                line.parse()
+                    .with_context(|| format!("{}:{}", f.display(), n + 1))?,
+            );
+        }
+    }
+    if images.is_empty() {
+        bail!("no images given");
+    }
+    Ok(images)
+}
+
+/// Options shared by `verify` and `verify-attestation`.
+#[derive(Debug, Args)]
+pub struct VerifyCommon {
+    /// Images to verify
+    pub images: Vec<ImageRef>,
+    /// Read more image references from this file, one per line
+    #[arg(long, value_name = "FILE")]
+    pub from_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub signers: SignerFlags,
     /// Required annotation (key=value); repeatable
     #[arg(short = 'a', long = "annotations", value_name = "KEY=VALUE", value_parser = super::sign::parse_annotation)]
     pub annotations: Vec<(String, String)>,
@@ -123,33 +171,8 @@ pub async fn run_attestations(a: VerifyAttestationArgs) -> anyhow::Result<u8> {
 
 /// Verifies every image for `check`, concurrently, and renders the verdicts.
 pub async fn run_checks(a: VerifyCommon, check: Check) -> anyhow::Result<u8> {
-    let mut images = a.images.clone();
-    if let Some(f) = &a.from_file {
-        let text =
-            std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?;
-        for (n, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            images.push(
-                line.parse()
-                    .with_context(|| format!("{}:{}", f.display(), n + 1))?,
-            );
-        }
-    }
-    if images.is_empty() {
-        bail!("no images given");
-    }
-    let certificate = certificate_policy(&a)?;
-    let keys = load_public_keys(&a.key)?;
-    let opts = VerifyOptions {
-        keys,
-        annotations: a.annotations.iter().cloned().collect::<BTreeMap<_, _>>(),
-        repository: None,
-        min_signatures: a.min_signatures,
-        certificate,
-    };
+    let images = read_images(&a.images, a.from_file.as_deref())?;
+    let opts = verify_options(&a.signers, &a.annotations, a.min_signatures)?;
     let client = a.registry.client()?;
     let mut tasks = tokio::task::JoinSet::new();
     for (i, image) in images.into_iter().enumerate() {
@@ -249,6 +272,22 @@ pub async fn run_checks(a: VerifyCommon, check: Check) -> anyhow::Result<u8> {
     })
 }
 
+/// The trust the flags describe: keys, certificate policy, required annotations and signers.
+pub(super) fn verify_options(
+    signers: &SignerFlags,
+    annotations: &[(String, String)],
+    min_signatures: usize,
+) -> anyhow::Result<VerifyOptions> {
+    let certificate = certificate_policy(signers)?;
+    Ok(VerifyOptions {
+        keys: load_public_keys(&signers.key)?,
+        annotations: annotations.iter().cloned().collect::<BTreeMap<_, _>>(),
+        repository: None,
+        min_signatures,
+        certificates: certificate.into_iter().collect(),
+    })
+}
+
 /// Reads PEM certificates from `path`, at most `max`.
 fn read_certificates(
     path: &std::path::Path,
@@ -279,7 +318,7 @@ async fn verify_one(
     }
 }
 
-fn certificate_policy(a: &VerifyCommon) -> anyhow::Result<Option<CertificatePolicy>> {
+pub fn certificate_policy(a: &SignerFlags) -> anyhow::Result<Option<CertificatePolicy>> {
     let identity_given =
         a.certificate_identity.is_some() || a.certificate_identity_regexp.is_some();
     let issuer_given =

@@ -30,6 +30,7 @@
 
 pub mod expand;
 pub mod lexer;
+pub mod pin;
 pub mod words;
 
 use std::collections::{BTreeMap, HashMap, HashSet};

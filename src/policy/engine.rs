@@ -270,6 +270,9 @@ pub struct PolicyEngine {
     /// The compiled program, when the policies compile for the RVM, and idle VMs loaded
     /// with it.
     program: Option<std::sync::Arc<regorus::rvm::program::Program>>,
+    /// With the built-in library alone on the VM: the enabled rules' finding sets by input
+    /// kind, evaluated directly (see [`FastPlan`]).
+    fast: Option<FastPlan>,
     vms: Mutex<Vec<regorus::rvm::RegoVM>>,
     pub(crate) rules: Vec<EvalRule>,
     /// `rules[..split]` are the built-in library's.
@@ -388,20 +391,37 @@ impl PolicyEngine {
         let library_only = !loaded.iter().any(|(f, package, _)| {
             !is_builtin(f) && (package == "sigil" || package.starts_with("sigil."))
         });
+        let fast = (options.compiled && library_only)
+            .then(|| FastPlan::new(&rules[..split], &merged))
+            .flatten();
+        if let Some(plan) = &fast {
+            for (entry, list) in [
+                ("fast_image", &plan.image),
+                ("fast_dockerfile", &plan.dockerfile),
+            ] {
+                let sets: Vec<String> = list
+                    .iter()
+                    .map(|r| format!("data.sigil.{}", r.set))
+                    .collect();
+                let _ = writeln!(aggregate, "\n{entry} := [{}]", sets.join(", "));
+            }
+        }
         engine
             .add_policy(format!("<{AGGREGATE_PACKAGE}>"), aggregate)
             .map_err(|e| PolicyError::Compile { message: text(&e) })?;
         prepare(&mut engine)?;
         let program = if options.compiled && library_only && split > 0 {
-            compile_program(&engine)
+            compile_program(&engine, fast.is_some())
         } else {
             None
         };
+        let fast = fast.filter(|_| program.is_some());
 
         Ok(PolicyEngine {
             base: Mutex::new(engine),
             pool: Mutex::new(Vec::new()),
             program,
+            fast,
             vms: Mutex::new(Vec::new()),
             rules,
             split,
@@ -470,6 +490,20 @@ impl PolicyEngine {
             .collect()
     }
 
+    /// True when rules other than the built-in library's `deny`/`warn` are loaded (user
+    /// policies, or modules added to package `sigil`): what they read cannot be known.
+    pub fn has_other_rules(&self) -> bool {
+        self.fast.is_none() || self.split < self.rules.len()
+    }
+
+    /// The rule configuration in effect (`data.sigil.config.rules`), null when absent.
+    pub fn rules_config(&self) -> Json {
+        serde_json::to_value(&self.data)
+            .ok()
+            .and_then(|d| d.pointer("/sigil/config/rules").cloned())
+            .unwrap_or(Json::Null)
+    }
+
     pub fn options(&self) -> EngineOptions {
         self.options
     }
@@ -498,7 +532,7 @@ impl PolicyEngine {
     /// be converted, a runtime error or the time limit makes a denying decision that carries
     /// the error.
     pub fn evaluate(&self, input: &Json) -> Decision {
-        match regorus::Value::deserialize(input) {
+        match super::value::to_regorus(input) {
             Ok(v) => self.evaluate_value(v),
             Err(e) => Decision::from_error(format!("the input cannot be used: {e}")),
         }
@@ -507,6 +541,36 @@ impl PolicyEngine {
     /// [`PolicyEngine::evaluate`] for an input already converted to a regorus value (a
     /// caller evaluating the same input repeatedly converts it once).
     pub fn evaluate_value(&self, input: regorus::Value) -> Decision {
+        if let Some(plan) = &self.fast
+            && let Some((entry, rules)) = plan.for_input(&input)
+            && let Some(mut vm) = self.vm()
+        {
+            vm.set_input(input.clone());
+            match vm.execute_entry_point_by_name(&fast_entry(entry)) {
+                Ok(regorus::Value::Array(sets)) if sets.len() == rules.len() => {
+                    if let Some([deny, warn]) = plan.finish(rules, &sets) {
+                        self.return_vm(vm);
+                        let mut results = Vec::new();
+                        for (i, rule) in self.rules[..self.split].iter().enumerate() {
+                            if i == plan.deny {
+                                collect(rule, &deny, &mut results);
+                            } else if i == plan.warn {
+                                collect(rule, &warn, &mut results);
+                            }
+                        }
+                        return self.with_user_rules(input, results);
+                    }
+                }
+                Err(e @ regorus::rvm::vm::VmError::TimeLimitExceeded { .. }) => {
+                    return Decision::from_error(format!(
+                        "policy evaluation stopped at the time limit ({:?}): {e}",
+                        self.options.timeout
+                    ));
+                }
+                // Anything else: the interpreter evaluates again and tells what failed.
+                _ => return self.interpret(input, "results", &self.rules),
+            }
+        }
         if let Some(mut vm) = self.vm() {
             vm.set_input(input.clone());
             let builtin = &self.rules[..self.split];
@@ -516,17 +580,8 @@ impl PolicyEngine {
                     for (rule, v) in builtin.iter().zip(values.iter()) {
                         collect(rule, v, &mut results);
                     }
-                    let mut vms = self.vms.lock().unwrap_or_else(|p| p.into_inner());
-                    if vms.len() < 64 {
-                        vms.push(vm);
-                    }
-                    drop(vms);
-                    if self.split == self.rules.len() {
-                        return Decision::finish(results, Vec::new());
-                    }
-                    let user = self.interpret(input, "user", &self.rules[self.split..]);
-                    results.extend(user.results);
-                    return Decision::finish(results, user.errors);
+                    self.return_vm(vm);
+                    return self.with_user_rules(input, results);
                 }
                 Err(e @ regorus::rvm::vm::VmError::TimeLimitExceeded { .. }) => {
                     return Decision::from_error(format!(
@@ -542,9 +597,34 @@ impl PolicyEngine {
         self.interpret(input, "results", &self.rules)
     }
 
+    /// Whether the built-in library's enabled rules are evaluated directly (see
+    /// [`FastPlan`]).
+    pub fn is_direct(&self) -> bool {
+        self.fast.is_some()
+    }
+
     /// Whether evaluations run on the compiled VM (see [`EngineOptions::compiled`]).
     pub fn is_compiled(&self) -> bool {
         self.program.is_some()
+    }
+
+    /// The decision from the built-in library's results and, when other packages are
+    /// loaded, their rules evaluated on the interpreter.
+    fn with_user_rules(&self, input: regorus::Value, mut results: Vec<RuleResult>) -> Decision {
+        if self.split == self.rules.len() {
+            return Decision::finish(results, Vec::new());
+        }
+        let user = self.interpret(input, "user", &self.rules[self.split..]);
+        results.extend(user.results);
+        Decision::finish(results, user.errors)
+    }
+
+    /// Puts a VM that finished cleanly back in the pool.
+    fn return_vm(&self, vm: regorus::rvm::RegoVM) {
+        let mut vms = self.vms.lock().unwrap_or_else(|p| p.into_inner());
+        if vms.len() < 64 {
+            vms.push(vm);
+        }
     }
 
     /// An idle VM loaded with the program, or a new one.
@@ -678,11 +758,135 @@ fn timer_config(options: &EngineOptions) -> regorus::utils::limits::ExecutionTim
 /// when they use something the RVM compiler does not support.
 fn compile_program(
     engine: &regorus::Engine,
+    fast: bool,
 ) -> Option<std::sync::Arc<regorus::rvm::program::Program>> {
     let entry: regorus::Rc<str> = format!("data.{AGGREGATE_PACKAGE}.builtin").into();
+    let mut entries = vec![entry.to_string()];
+    if fast {
+        entries.push(fast_entry("fast_image"));
+        entries.push(fast_entry("fast_dockerfile"));
+    }
+    let entries: Vec<&str> = entries.iter().map(String::as_str).collect();
     let compiled = engine.clone().compile_with_entrypoint(&entry).ok()?;
-    regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &[entry.as_ref()])
-        .ok()
+    regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &entries).ok()
+}
+
+fn fast_entry(name: &str) -> String {
+    format!("data.{AGGREGATE_PACKAGE}.{name}")
+}
+
+/// The built-in library's rules as the VM evaluates them when nothing else is in package
+/// `sigil`: instead of `deny` and `warn`, which walk every rule's `findings` definition
+/// (most of them disabled, half of them for another kind of input), only the finding sets
+/// of the rules enabled in the data are evaluated — those of the input's kind — and each
+/// finding gets its `code` and `name` and lands in `deny` or `warn` by its rule's mode (or
+/// its own `"level": "warn"`), exactly as `policies/lib/sigil.rego` does (a unit test checks the two agree).
+#[derive(Debug, Clone)]
+struct FastPlan {
+    image: Vec<FastRule>,
+    dockerfile: Vec<FastRule>,
+    /// Indices of the library's `deny` and `warn` rules.
+    deny: usize,
+    warn: usize,
+}
+
+#[derive(Debug, Clone)]
+struct FastRule {
+    code: &'static str,
+    name: &'static str,
+    set: &'static str,
+    warn: bool,
+}
+
+impl FastPlan {
+    /// The plan, when the library's rules are exactly `sigil.deny` and `sigil.warn`.
+    fn new(builtin: &[EvalRule], data: &Json) -> Option<FastPlan> {
+        if builtin.len() != 2 {
+            return None;
+        }
+        let find = |name: &str| {
+            builtin
+                .iter()
+                .position(|r| r.package == "sigil" && r.rule == name)
+        };
+        let (deny, warn) = (find("deny")?, find("warn")?);
+        let config = data.pointer("/sigil/config/rules");
+        let mut plan = FastPlan {
+            image: Vec::new(),
+            dockerfile: Vec::new(),
+            deny,
+            warn,
+        };
+        for info in super::catalog::RULES {
+            let rule = config.and_then(|c| c.get(info.name));
+            if rule.and_then(|r| r.get("enabled")) != Some(&Json::Bool(true)) {
+                continue;
+            }
+            let fast = FastRule {
+                code: info.code,
+                name: info.name,
+                set: info.set,
+                warn: rule.and_then(|r| r.get("mode")) == Some(&Json::String("warn".into())),
+            };
+            use super::catalog::Stage;
+            match info.stage {
+                Stage::Any => {
+                    plan.image.push(fast.clone());
+                    plan.dockerfile.push(fast);
+                }
+                Stage::Image => plan.image.push(fast),
+                Stage::Dockerfile => plan.dockerfile.push(fast),
+            }
+        }
+        Some(plan)
+    }
+
+    /// The entry point and rules for an input, by its kind; None for other kinds (the
+    /// general path then decides, with its input-validity rule).
+    fn for_input(&self, input: &regorus::Value) -> Option<(&'static str, &[FastRule])> {
+        let kind = input["kind"].as_string().ok()?;
+        match kind.as_ref() {
+            "image" | "admission" => Some(("fast_image", &self.image)),
+            "dockerfile" => Some(("fast_dockerfile", &self.dockerfile)),
+            _ => None,
+        }
+    }
+
+    /// The `deny` and `warn` values from the finding sets.
+    fn finish(
+        &self,
+        rules: &[FastRule],
+        sets: &regorus::value::Array,
+    ) -> Option<[regorus::Value; 2]> {
+        let mut deny = std::collections::BTreeSet::new();
+        let mut warn = std::collections::BTreeSet::new();
+        for (rule, set) in rules.iter().zip(sets.iter()) {
+            let items: Vec<&regorus::Value> = match set {
+                regorus::Value::Set(s) => s.iter().collect(),
+                regorus::Value::Undefined => Vec::new(),
+                _ => return None,
+            };
+            for item in items {
+                let regorus::Value::Object(o) = item else {
+                    return None;
+                };
+                let mut o: std::collections::BTreeMap<regorus::Value, regorus::Value> =
+                    o.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                o.insert("code".into(), rule.code.into());
+                o.insert("name".into(), rule.name.into());
+                // A finding that says `"level": "warn"` warns whatever its rule's mode.
+                let level_warn =
+                    o.get(&regorus::Value::from("level")) == Some(&regorus::Value::from("warn"));
+                let target = if rule.warn || level_warn {
+                    &mut warn
+                } else {
+                    &mut deny
+                };
+                target.insert(regorus::Value::from(o));
+            }
+        }
+        Some([regorus::Value::from(deny), regorus::Value::from(warn)])
+    }
 }
 
 /// Prepares (analyses and schedules every module) once, now, so that policies that cannot

@@ -17,12 +17,14 @@
 //! [`input`] has helpers to build its parts.
 
 pub mod builtin;
+pub mod catalog;
 mod data;
 mod engine;
 pub mod input;
 mod recursion;
 mod scan;
 pub mod testing;
+pub mod value;
 
 pub use data::{deep_merge, load_data_file, parse_data};
 pub use engine::{

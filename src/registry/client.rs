@@ -152,7 +152,26 @@ impl RegistryClient {
         r: &Reference,
         sel: &ManifestSel,
     ) -> Result<Option<FetchedManifest>> {
-        if let (ManifestSel::Digest(d), Some(cache)) = (sel, &self.cache)
+        self.fetch_manifest_with(r, sel, true).await
+    }
+
+    /// [`RegistryClient::fetch_manifest`] asking the registry even for a digest in the
+    /// content cache: the answer then also says the repository still has it.
+    pub async fn fetch_manifest_fresh(
+        &self,
+        r: &Reference,
+        sel: &ManifestSel,
+    ) -> Result<Option<FetchedManifest>> {
+        self.fetch_manifest_with(r, sel, false).await
+    }
+
+    async fn fetch_manifest_with(
+        &self,
+        r: &Reference,
+        sel: &ManifestSel,
+        use_cache: bool,
+    ) -> Result<Option<FetchedManifest>> {
+        if let (true, ManifestSel::Digest(d), Some(cache)) = (use_cache, sel, &self.cache)
             && let Some(bytes) = cache.get(d, self.t.opts.limits.manifest_bytes)
             && let Ok(manifest) = Manifest::parse(&bytes, None)
         {

@@ -317,6 +317,14 @@ impl PublicKey {
         b64().encode(sha2::Sha256::digest(self.spki_der()))
     }
 
+    /// A stable id for policies and reports: `SHA256:` and the unpadded base64 of SHA-256 of
+    /// the SubjectPublicKeyInfo DER (the form of an SSH key fingerprint; the same hash as
+    /// [`PublicKey::hint`]).
+    pub fn key_id(&self) -> String {
+        let hint = self.hint();
+        format!("SHA256:{}", hint.trim_end_matches('='))
+    }
+
     /// Checks a DER ECDSA signature over `message`.
     pub fn verify(&self, message: &[u8], signature_der: &[u8]) -> bool {
         use aws_lc_rs::signature::{ECDSA_P256_SHA256_ASN1, UnparsedPublicKey};

@@ -159,9 +159,26 @@ impl Repository {
 
     /// A manifest by tag or digest; `None` when absent.
     pub async fn manifest(&self, sel: &ManifestSel) -> Result<Option<FetchedManifest>> {
+        self.manifest_with(sel, true).await
+    }
+
+    /// A manifest by tag or digest, asked of the registry even when its content is cached
+    /// (so `None` means the repository no longer has it).
+    pub async fn manifest_fresh(&self, sel: &ManifestSel) -> Result<Option<FetchedManifest>> {
+        self.manifest_with(sel, false).await
+    }
+
+    async fn manifest_with(
+        &self,
+        sel: &ManifestSel,
+        use_cache: bool,
+    ) -> Result<Option<FetchedManifest>> {
         match self {
-            Repository::Registry { client, reference } => {
+            Repository::Registry { client, reference } if use_cache => {
                 Ok(client.fetch_manifest(reference, sel).await?)
+            }
+            Repository::Registry { client, reference } => {
+                Ok(client.fetch_manifest_fresh(reference, sel).await?)
             }
             Repository::Layout { layout } => {
                 let digest = match sel {

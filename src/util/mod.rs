@@ -1,4 +1,6 @@
-//! Small helpers with no better home: civil-time arithmetic and atomic file writes.
+//! Small helpers with no better home: civil-time arithmetic, atomic file writes and a
+//! unified diff.
 
+pub mod diff;
 pub mod fs;
 pub mod time;

@@ -11,7 +11,7 @@ use crate::oci::{Digest, media};
 use crate::sign::attach::BUNDLE_PREDICATE_ANNOTATION;
 use crate::sign::bundle::{BUNDLE_V03_MEDIA_TYPE, Bundle};
 use crate::sign::dsse::{COSIGN_SIGN_PREDICATE, Envelope};
-use crate::store::{Repository, Result, StoreError};
+use crate::store::{ReferrerSource, Repository, Result, StoreError};
 use crate::verify::signatures::{
     Finding, MAX_SIGNATURES, Report, SignatureFormat, VerifyOptions, fetch_blobs, rejected,
 };
@@ -36,98 +36,150 @@ pub async fn verify_attestations(
     predicate_type: Option<&str>,
 ) -> Result<Report> {
     let attached = discover::attached_with(repo, digest, &[LegacyKind::Att]).await?;
-    let searched = vec![
-        format!("referrers of {digest} ({})", attached.referrers_source),
-        format!("tag {}", LegacyKind::Att.tag_for(digest)),
-    ];
-    // Annotations only steer the search (skip what claims another type); the statement's
-    // own predicate type is what is checked.
-    let wanted = |claimed: Option<&String>| match (claimed, predicate_type) {
-        (Some(c), _) if c == COSIGN_SIGN_PREDICATE => false,
-        (Some(c), Some(want)) => c == want,
-        _ => true,
-    };
-    let mut findings = Vec::new();
-    let mut candidates = Vec::new();
-    for r in &attached.referrers {
-        if r.artifact_type != BUNDLE_V03_MEDIA_TYPE
-            || !wanted(r.annotations.get(BUNDLE_PREDICATE_ANNOTATION))
-        {
-            continue;
-        }
-        let location = format!("referrer {}", r.digest);
-        match &r.manifest.manifest {
-            Manifest::Image(m)
-                if m.layers.len() == 1 && m.layers[0].media_type == BUNDLE_V03_MEDIA_TYPE =>
+    Ok(
+        AttestationEvidence::gather(repo, digest, &attached, predicate_type)
+            .await?
+            .check(opts, predicate_type),
+    )
+}
+
+/// The attestations attached to one digest, fetched but not yet checked, so that one
+/// discovery can be checked against several sets of trusted signers.
+pub struct AttestationEvidence {
+    digest: Digest,
+    referrers_source: ReferrerSource,
+    searched: Vec<String>,
+    rejected: Vec<Finding>,
+    candidates: Vec<(Candidate, Vec<u8>)>,
+}
+
+impl AttestationEvidence {
+    /// Picks the attestation candidates out of what is attached to `digest` (bundle
+    /// referrers whose predicate is not a signature, envelopes of the `.att` tag) and fetches
+    /// them. With `predicate_type`, candidates annotated with another type are skipped.
+    pub async fn gather(
+        repo: &Repository,
+        digest: &Digest,
+        attached: &discover::Attached,
+        predicate_type: Option<&str>,
+    ) -> Result<AttestationEvidence> {
+        let searched = vec![
+            format!("referrers of {digest} ({})", attached.referrers_source),
+            format!("tag {}", LegacyKind::Att.tag_for(digest)),
+        ];
+        // Annotations only steer the search (skip what claims another type); the statement's
+        // own predicate type is what is checked.
+        let wanted = |claimed: Option<&String>| match (claimed, predicate_type) {
+            (Some(c), _) if c == COSIGN_SIGN_PREDICATE => false,
+            (Some(c), Some(want)) => c == want,
+            _ => true,
+        };
+        let mut findings = Vec::new();
+        let mut candidates = Vec::new();
+        for r in &attached.referrers {
+            if r.artifact_type != BUNDLE_V03_MEDIA_TYPE
+                || !wanted(r.annotations.get(BUNDLE_PREDICATE_ANNOTATION))
             {
-                candidates.push(Candidate {
-                    format: SignatureFormat::Bundle,
-                    location,
-                    blob: m.layers[0].digest.clone(),
-                    layer_annotations: BTreeMap::new(),
-                })
+                continue;
             }
-            _ => findings.push(rejected(
-                SignatureFormat::Bundle,
-                location,
-                "referrer is not a single-bundle manifest",
-            )),
+            let location = format!("referrer {}", r.digest);
+            match &r.manifest.manifest {
+                Manifest::Image(m)
+                    if m.layers.len() == 1 && m.layers[0].media_type == BUNDLE_V03_MEDIA_TYPE =>
+                {
+                    candidates.push(Candidate {
+                        format: SignatureFormat::Bundle,
+                        location,
+                        blob: m.layers[0].digest.clone(),
+                        layer_annotations: BTreeMap::new(),
+                    })
+                }
+                _ => findings.push(rejected(
+                    SignatureFormat::Bundle,
+                    location,
+                    "referrer is not a single-bundle manifest",
+                )),
+            }
         }
-    }
-    for r in &attached.rejected {
-        findings.push(rejected(
-            SignatureFormat::Bundle,
-            format!("referrer {}", r.digest),
-            &r.reason,
-        ));
-    }
-    for l in &attached.legacy {
-        for (i, layer) in l.layers.iter().enumerate() {
-            let location = format!("{} layer {i}", l.tag);
-            let annotations = layer.annotations.clone().unwrap_or_default();
-            if !wanted(annotations.get(LEGACY_PREDICATE_ANNOTATION)) {
-                continue;
-            }
-            if layer.media_type != media::DSSE_ENVELOPE {
-                findings.push(rejected(
-                    SignatureFormat::Legacy,
+        for r in &attached.rejected {
+            findings.push(rejected(
+                SignatureFormat::Bundle,
+                format!("referrer {}", r.digest),
+                &r.reason,
+            ));
+        }
+        for l in attached.legacy.iter().filter(|l| l.kind == LegacyKind::Att) {
+            for (i, layer) in l.layers.iter().enumerate() {
+                let location = format!("{} layer {i}", l.tag);
+                let annotations = layer.annotations.clone().unwrap_or_default();
+                if !wanted(annotations.get(LEGACY_PREDICATE_ANNOTATION)) {
+                    continue;
+                }
+                if layer.media_type != media::DSSE_ENVELOPE {
+                    findings.push(rejected(
+                        SignatureFormat::Legacy,
+                        location,
+                        "layer is not a DSSE envelope",
+                    ));
+                    continue;
+                }
+                candidates.push(Candidate {
+                    format: SignatureFormat::Legacy,
                     location,
-                    "layer is not a DSSE envelope",
-                ));
-                continue;
+                    blob: layer.digest.clone(),
+                    layer_annotations: annotations,
+                });
             }
-            candidates.push(Candidate {
-                format: SignatureFormat::Legacy,
-                location,
-                blob: layer.digest.clone(),
-                layer_annotations: annotations,
+        }
+        if candidates.len() > MAX_SIGNATURES {
+            return Err(StoreError::Invalid {
+                reference: format!("{}@{digest}", repo.describe()),
+                detail: format!(
+                    "{} attestations attached, more than {MAX_SIGNATURES}",
+                    candidates.len()
+                ),
             });
         }
+        let blobs = fetch_blobs(repo, candidates.iter().map(|c| c.blob.clone()).collect()).await?;
+        Ok(AttestationEvidence {
+            digest: digest.clone(),
+            referrers_source: attached.referrers_source,
+            searched,
+            rejected: findings,
+            candidates: candidates.into_iter().zip(blobs).collect(),
+        })
     }
-    if candidates.len() > MAX_SIGNATURES {
-        return Err(StoreError::Invalid {
-            reference: format!("{}@{digest}", repo.describe()),
-            detail: format!(
-                "{} attestations attached, more than {MAX_SIGNATURES}",
-                candidates.len()
-            ),
-        });
+
+    /// Evidence for a digest whose attestations were not looked up (no rule reads them).
+    pub fn not_gathered(digest: &Digest, referrers_source: ReferrerSource) -> AttestationEvidence {
+        AttestationEvidence {
+            digest: digest.clone(),
+            referrers_source,
+            searched: Vec::new(),
+            rejected: Vec::new(),
+            candidates: Vec::new(),
+        }
     }
-    let blobs = fetch_blobs(repo, candidates.iter().map(|c| c.blob.clone()).collect()).await?;
-    for (c, bytes) in candidates.into_iter().zip(blobs) {
-        findings.push(check(c, &bytes, digest, opts, predicate_type));
+
+    /// Checks every candidate against `opts` (and, when given, that the statement has
+    /// `predicate_type`): the verdict for this digest.
+    pub fn check(&self, opts: &VerifyOptions, predicate_type: Option<&str>) -> Report {
+        let mut findings = self.rejected.clone();
+        for (c, bytes) in &self.candidates {
+            findings.push(check(c, bytes, &self.digest, opts, predicate_type));
+        }
+        Report::new(
+            &self.digest,
+            self.referrers_source,
+            self.searched.clone(),
+            findings,
+            opts.min_signatures,
+        )
     }
-    Ok(Report::new(
-        digest,
-        attached.referrers_source,
-        searched,
-        findings,
-        opts.min_signatures,
-    ))
 }
 
 fn check(
-    c: Candidate,
+    c: &Candidate,
     bytes: &[u8],
     digest: &Digest,
     opts: &VerifyOptions,
@@ -137,16 +189,24 @@ fn check(
         SignatureFormat::Bundle => match Bundle::parse(bytes) {
             Ok(b) => match &b.dsse_envelope {
                 Some(env) => (env.clone(), CertificateMaterial::from_bundle(&b)),
-                None => return rejected(c.format, c.location, "bundle has no DSSE envelope"),
+                None => {
+                    return rejected(c.format, c.location.clone(), "bundle has no DSSE envelope");
+                }
             },
-            Err(e) => return rejected(c.format, c.location, &e),
+            Err(e) => return rejected(c.format, c.location.clone(), &e),
         },
         SignatureFormat::Legacy => match serde_json::from_slice::<Envelope>(bytes) {
             Ok(env) => (
                 env,
                 CertificateMaterial::from_annotations(&c.layer_annotations),
             ),
-            Err(e) => return rejected(c.format, c.location, &format!("not a DSSE envelope: {e}")),
+            Err(e) => {
+                return rejected(
+                    c.format,
+                    c.location.clone(),
+                    &format!("not a DSSE envelope: {e}"),
+                );
+            }
         },
     };
     match check_envelope(
@@ -158,11 +218,11 @@ fn check(
     ) {
         Ok(ok) => Finding::verified(
             c.format,
-            c.location,
+            c.location.clone(),
             ok.signer,
             ok.annotations,
             serde_json::to_value(&ok.statement).ok(),
         ),
-        Err(reason) => rejected(c.format, c.location, &reason),
+        Err(reason) => rejected(c.format, c.location.clone(), &reason),
     }
 }

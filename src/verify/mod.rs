@@ -13,8 +13,10 @@ pub mod signatures;
 mod signer;
 mod statement;
 
+pub use attestations::AttestationEvidence;
 pub use attestations::verify_attestations;
 pub use certificate::{CertError, CertificatePolicy, Identity};
 pub use signatures::{
-    Finding, Report, SignatureFormat, TrustedKey, VerifyOptions, verify_signatures,
+    Finding, Report, SignatureEvidence, SignatureFormat, TrustedKey, VerifyOptions,
+    verify_signatures,
 };

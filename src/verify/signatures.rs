@@ -38,10 +38,11 @@ pub struct VerifyOptions {
     pub repository: Option<String>,
     /// Distinct signers needed (at least 1).
     pub min_signatures: usize,
-    /// When set, a signature that carries a certificate also counts when the certificate
-    /// satisfies this policy and its key verifies the signature; the signer is then the
-    /// certificate's identity. Signatures without a certificate never satisfy it.
-    pub certificate: Option<CertificatePolicy>,
+    /// A signature that carries a certificate also counts when the certificate satisfies one
+    /// of these policies (each an accepted identity and issuer with its trust anchors) and its
+    /// key verifies the signature; the signer is then the certificate's identity. Signatures
+    /// without a certificate never satisfy them.
+    pub certificates: Vec<CertificatePolicy>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -62,6 +63,9 @@ pub struct Finding {
     /// The trusted key that verified it, or the certificate identity (`SAN (issuer …)`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signer: Option<String>,
+    /// The id of the trusted key that verified it (`SHA256:…`), when a key did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
     /// The verified certificate identity, when a certificate (not a key) verified it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
@@ -89,9 +93,13 @@ impl Finding {
             location,
             verified: true,
             signer: Some(signer.name()),
+            key_id: match &signer {
+                Signer::Key { id, .. } => Some(id.clone()),
+                Signer::Certificate(_) => None,
+            },
             identity: match signer {
                 Signer::Certificate(id) => Some(id),
-                Signer::Key(_) => None,
+                Signer::Key { .. } => None,
             },
             reason: None,
             annotations,
@@ -162,111 +170,144 @@ pub async fn verify_signatures(
     digest: &Digest,
     opts: &VerifyOptions,
 ) -> Result<Report> {
-    let attached = discover::attached(repo, digest).await?;
-    let mut searched = vec![format!(
-        "referrers of {digest} ({})",
-        attached.referrers_source
-    )];
-    searched.push(format!("tag {}", LegacyKind::Sig.tag_for(digest)));
-    let mut findings = Vec::new();
-    let mut candidates = Vec::new();
-    for r in &attached.referrers {
-        if r.artifact_type != BUNDLE_V03_MEDIA_TYPE {
-            continue;
-        }
-        // Attestations share the bundle format; the annotation is only a hint (the statement's
-        // own predicateType is checked after verification).
-        if let Some(p) = r
-            .annotations
-            .get(crate::sign::attach::BUNDLE_PREDICATE_ANNOTATION)
-            && p != COSIGN_SIGN_PREDICATE
-        {
-            continue;
-        }
-        let location = format!("referrer {}", r.digest);
-        match &r.manifest.manifest {
-            Manifest::Image(m)
-                if m.layers.len() == 1 && m.layers[0].media_type == BUNDLE_V03_MEDIA_TYPE =>
-            {
-                candidates.push(Candidate::Bundle {
-                    location,
-                    blob: m.layers[0].digest.clone(),
-                })
-            }
-            _ => findings.push(rejected(
-                SignatureFormat::Bundle,
-                location,
-                "referrer is not a single-bundle manifest",
-            )),
-        }
-    }
-    for r in &attached.rejected {
-        findings.push(rejected(
-            SignatureFormat::Bundle,
-            format!("referrer {}", r.digest),
-            &r.reason,
-        ));
-    }
-    for l in attached.legacy.iter().filter(|l| l.kind == LegacyKind::Sig) {
-        for (i, layer) in l.layers.iter().enumerate() {
-            let location = format!("{} layer {i}", l.tag);
-            if layer.media_type != media::COSIGN_SIMPLE_SIGNING {
-                findings.push(rejected(
-                    SignatureFormat::Legacy,
-                    location,
-                    "layer is not a simple-signing payload",
-                ));
+    let attached = discover::attached_with(repo, digest, &[LegacyKind::Sig]).await?;
+    Ok(SignatureEvidence::gather(repo, digest, &attached)
+        .await?
+        .check(opts))
+}
+
+/// The signatures attached to one digest, fetched but not yet checked, so that one
+/// discovery can be checked against several sets of trusted signers.
+pub struct SignatureEvidence {
+    digest: Digest,
+    referrers_source: ReferrerSource,
+    searched: Vec<String>,
+    /// Refused before any key was tried (not a bundle, a foreign subject, ...).
+    rejected: Vec<Finding>,
+    candidates: Vec<(Candidate, Vec<u8>)>,
+}
+
+impl SignatureEvidence {
+    /// Picks the signature candidates out of what is attached to `digest` (bundle referrers
+    /// with the signature predicate, layers of the `.sig` tag) and fetches their blobs.
+    pub async fn gather(
+        repo: &Repository,
+        digest: &Digest,
+        attached: &discover::Attached,
+    ) -> Result<SignatureEvidence> {
+        let searched = vec![
+            format!("referrers of {digest} ({})", attached.referrers_source),
+            format!("tag {}", LegacyKind::Sig.tag_for(digest)),
+        ];
+        let mut findings = Vec::new();
+        let mut candidates = Vec::new();
+        for r in &attached.referrers {
+            if r.artifact_type != BUNDLE_V03_MEDIA_TYPE {
                 continue;
             }
-            candidates.push(Candidate::Legacy {
-                location,
-                blob: layer.digest.clone(),
-                annotations: layer.annotations.clone().unwrap_or_default(),
+            // Attestations share the bundle format; the annotation is only a hint (the
+            // statement's own predicateType is checked after verification).
+            if let Some(p) = r
+                .annotations
+                .get(crate::sign::attach::BUNDLE_PREDICATE_ANNOTATION)
+                && p != COSIGN_SIGN_PREDICATE
+            {
+                continue;
+            }
+            let location = format!("referrer {}", r.digest);
+            match &r.manifest.manifest {
+                Manifest::Image(m)
+                    if m.layers.len() == 1 && m.layers[0].media_type == BUNDLE_V03_MEDIA_TYPE =>
+                {
+                    candidates.push(Candidate::Bundle {
+                        location,
+                        blob: m.layers[0].digest.clone(),
+                    })
+                }
+                _ => findings.push(rejected(
+                    SignatureFormat::Bundle,
+                    location,
+                    "referrer is not a single-bundle manifest",
+                )),
+            }
+        }
+        for r in &attached.rejected {
+            findings.push(rejected(
+                SignatureFormat::Bundle,
+                format!("referrer {}", r.digest),
+                &r.reason,
+            ));
+        }
+        for l in attached.legacy.iter().filter(|l| l.kind == LegacyKind::Sig) {
+            for (i, layer) in l.layers.iter().enumerate() {
+                let location = format!("{} layer {i}", l.tag);
+                if layer.media_type != media::COSIGN_SIMPLE_SIGNING {
+                    findings.push(rejected(
+                        SignatureFormat::Legacy,
+                        location,
+                        "layer is not a simple-signing payload",
+                    ));
+                    continue;
+                }
+                candidates.push(Candidate::Legacy {
+                    location,
+                    blob: layer.digest.clone(),
+                    annotations: layer.annotations.clone().unwrap_or_default(),
+                });
+            }
+        }
+        if candidates.len() > MAX_SIGNATURES {
+            return Err(crate::store::StoreError::Invalid {
+                reference: format!("{}@{digest}", repo.describe()),
+                detail: format!(
+                    "{} signatures attached, more than {MAX_SIGNATURES}",
+                    candidates.len()
+                ),
             });
         }
-    }
-    if candidates.len() > MAX_SIGNATURES {
-        return Err(crate::store::StoreError::Invalid {
-            reference: format!("{}@{digest}", repo.describe()),
-            detail: format!(
-                "{} signatures attached, more than {MAX_SIGNATURES}",
-                candidates.len()
-            ),
-        });
+        let blobs = fetch_blobs(
+            repo,
+            candidates
+                .iter()
+                .map(|c| match c {
+                    Candidate::Bundle { blob, .. } | Candidate::Legacy { blob, .. } => blob.clone(),
+                })
+                .collect(),
+        )
+        .await?;
+        Ok(SignatureEvidence {
+            digest: digest.clone(),
+            referrers_source: attached.referrers_source,
+            searched,
+            rejected: findings,
+            candidates: candidates.into_iter().zip(blobs).collect(),
+        })
     }
 
-    let blobs = fetch_blobs(
-        repo,
-        candidates
-            .iter()
-            .map(|c| match c {
-                Candidate::Bundle { blob, .. } | Candidate::Legacy { blob, .. } => blob.clone(),
-            })
-            .collect(),
-    )
-    .await?;
-    let mut checked = Vec::new();
-    for (i, (c, bytes)) in candidates.into_iter().zip(blobs).enumerate() {
-        let f = match c {
-            Candidate::Bundle { location, .. } => check_bundle(location, &bytes, digest, opts),
-            Candidate::Legacy {
-                location,
-                annotations,
-                ..
-            } => check_legacy(location, &bytes, &annotations, digest, opts),
-        };
-        checked.push((i, f));
+    /// Checks every candidate against `opts`: the verdict for this digest.
+    pub fn check(&self, opts: &VerifyOptions) -> Report {
+        let digest = &self.digest;
+        let mut findings = self.rejected.clone();
+        for (c, bytes) in &self.candidates {
+            findings.push(match c {
+                Candidate::Bundle { location, .. } => {
+                    check_bundle(location.clone(), bytes, digest, opts)
+                }
+                Candidate::Legacy {
+                    location,
+                    annotations,
+                    ..
+                } => check_legacy(location.clone(), bytes, annotations, digest, opts),
+            });
+        }
+        Report::new(
+            digest,
+            self.referrers_source,
+            self.searched.clone(),
+            findings,
+            opts.min_signatures,
+        )
     }
-    checked.sort_by_key(|(i, _)| *i);
-    findings.extend(checked.into_iter().map(|(_, f)| f));
-
-    Ok(Report::new(
-        digest,
-        attached.referrers_source,
-        searched,
-        findings,
-        opts.min_signatures,
-    ))
 }
 
 /// Fetches blobs concurrently (bounded by the registry client), in the order given. Any
@@ -296,6 +337,7 @@ pub(crate) fn rejected(format: SignatureFormat, location: String, reason: &str) 
         location,
         verified: false,
         signer: None,
+        key_id: None,
         identity: None,
         reason: Some(reason.to_string()),
         annotations: BTreeMap::new(),
@@ -412,7 +454,7 @@ mod tests {
     fn cert_opts() -> VerifyOptions {
         let roots = certificate::pem_certificates(&fixture("root.pem"), "root", 1).unwrap();
         VerifyOptions {
-            certificate: Some(CertificatePolicy {
+            certificates: vec![CertificatePolicy {
                 roots: vec![certificate::parse(&roots[0]).unwrap()],
                 identity: Some(
                     "https://github.com/sigil-test/app/.github/workflows/release.yml@refs/heads/main"
@@ -420,7 +462,7 @@ mod tests {
                 ),
                 issuer: Some("https://token.actions.githubusercontent.com".into()),
                 ..Default::default()
-            }),
+            }],
             ..Default::default()
         }
     }
@@ -487,7 +529,7 @@ mod tests {
         let material = legacy_material("leaf-other-issuer.pem");
         assert!(matches!(
             authenticate(&keys_only, b"payload", std::slice::from_ref(&sig), &material),
-            Ok(Signer::Key(k)) if k == "leaf.pub"
+            Ok(Signer::Key { name, .. }) if name == "leaf.pub"
         ));
         // Both: a key that verifies counts as that key; otherwise both reasons are given.
         let mut both = cert_opts();

@@ -86,14 +86,18 @@ impl CertificateMaterial {
 
 /// Who made a signature.
 pub(crate) enum Signer {
-    Key(String),
+    /// A trusted key: the name it was given under and its [`key_id`](crate::sign::keys::PublicKey::key_id).
+    Key {
+        name: String,
+        id: String,
+    },
     Certificate(Identity),
 }
 
 impl Signer {
     pub(crate) fn name(&self) -> String {
         match self {
-            Signer::Key(k) => k.clone(),
+            Signer::Key { name, .. } => name.clone(),
             Signer::Certificate(id) => id.to_string(),
         }
     }
@@ -111,11 +115,14 @@ pub(crate) fn authenticate(
 ) -> std::result::Result<Signer, String> {
     for sig in signatures {
         if let Some(k) = opts.keys.iter().find(|k| k.key.verify(message, sig)) {
-            return Ok(Signer::Key(k.name.clone()));
+            return Ok(Signer::Key {
+                name: k.name.clone(),
+                id: k.key.key_id(),
+            });
         }
     }
     let mut reasons = Vec::new();
-    if !opts.keys.is_empty() || opts.certificate.is_none() {
+    if !opts.keys.is_empty() || opts.certificates.is_empty() {
         let names: Vec<&str> = opts.keys.iter().map(|k| k.name.as_str()).collect();
         reasons.push(format!(
             "signature does not verify with {}",
@@ -126,12 +133,16 @@ pub(crate) fn authenticate(
             }
         ));
     }
-    if let Some(policy) = &opts.certificate {
-        reasons.push(match certified(policy, message, signatures, material) {
+    // Each accepted identity is its own policy: the first it satisfies names the signer.
+    let mut cert_reasons = Vec::new();
+    for policy in &opts.certificates {
+        match certified(policy, message, signatures, material) {
             Ok(identity) => return Ok(Signer::Certificate(identity)),
-            Err(e) => e,
-        });
+            Err(e) if !cert_reasons.contains(&e) => cert_reasons.push(e),
+            Err(_) => {}
+        }
     }
+    reasons.extend(cert_reasons);
     Err(reasons.join("; "))
 }
 

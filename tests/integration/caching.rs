@@ -97,10 +97,15 @@ fn cache_is_by_digest_checked_on_read_and_never_hides_a_removed_signature() {
     ])
     .ok();
     env.sigil(&["verify", http, "--key", &public, &gone]).ok();
+    // (check denies it for running as root, but reads and caches it.)
+    env.sigil(&["check", http, "--key", &public, &gone]).code(1);
     env.peer("crane", &["delete", "--insecure", &gone]).ok();
     let out = env.sigil(&["verify", http, "--key", &public, &gone]);
     out.code(2);
     assert!(out.stderr.contains("does not exist"), "{}", out.stderr);
+    let out = env.sigil(&["check", http, "--key", &public, &gone]);
+    out.code(2);
+    assert!(out.stdout.contains("does not exist"), "{}", out.stdout);
 
     // --no-cache reads and writes nothing.
     let fresh = Env::new();

@@ -229,7 +229,7 @@ fn compiled_and_interpreted_agree() {
     for data in [Json::Null, everything] {
         let vm = PolicyEngine::new(PolicySet::builtin(), data.clone(), EngineOptions::default())
             .unwrap();
-        assert!(vm.is_compiled());
+        assert!(vm.is_compiled() && vm.is_direct());
         let interpreted = EngineOptions {
             compiled: false,
             ..EngineOptions::default()
@@ -241,4 +241,27 @@ fn compiled_and_interpreted_agree() {
             assert_eq!(a, b, "{input}");
         }
     }
+}
+
+/// Other packages loaded beside the library are evaluated too when the library's rules take
+/// the direct path on the VM.
+#[test]
+fn user_rules_run_beside_the_direct_path() {
+    let mut set = PolicySet::builtin();
+    set.add_source(
+        "labels.rego",
+        "package main\n\ndeny contains \"no owner label\" if not input.image.config.labels.owner\n",
+    );
+    let engine = PolicyEngine::new(set, Json::Null, EngineOptions::default()).unwrap();
+    assert!(engine.is_direct());
+    let d = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    let input = json!({"kind": "image", "image": {
+        "reference": {"given": "a", "name": "ghcr.io/a", "registry": "ghcr.io", "repository": "a",
+                      "tag": null, "tag_implicit": false, "digest": d, "pinned": true},
+        "config": {"user": "1000", "labels": {}}}, "verification": {"requested": false}});
+    let decision = engine.evaluate(&input);
+    assert!(!decision.allowed);
+    assert_eq!(decision.results.len(), 1, "{decision:#?}");
+    assert_eq!(decision.results[0].msg, "no owner label");
+    assert_eq!(decision.results[0].package, "main");
 }

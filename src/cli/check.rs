@@ -1,0 +1,327 @@
+//! `sigil check [--trust sigil.yaml] [--key PUB] IMAGE…`: verify signatures and attestations
+//! and evaluate the policy library for each image, and print the decision trace. Exit 0
+//! when every image is allowed, 1 when one is denied, 2 when one could not be checked.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args;
+
+use super::RegistryArgs;
+use super::output::{self, BOLD, DIM, GREEN, RED, YELLOW, paint};
+use super::verify::{SignerFlags, certificate_policy, read_images};
+use crate::check::{Checker, Evaluation, Outcome, Setup, Verdict};
+use crate::oci::ImageRef;
+use crate::policy::{EngineOptions, parse_timeout};
+use crate::trust::{Entry, TrustFile};
+use crate::verify::{Report, VerifyOptions};
+
+/// `--output` of `sigil check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum CheckFormat {
+    /// The decision trace, for people
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Images to check (registry references, or oci:PATH[:tag|@digest])
+    pub images: Vec<ImageRef>,
+    /// Read more image references from this file, one per line
+    #[arg(long, value_name = "FILE")]
+    pub from_file: Option<PathBuf>,
+    /// Trust file (sigil.yaml): which signers, attestations and rules apply to which images
+    #[arg(long, short = 't', value_name = "FILE", env = "SIGIL_TRUST")]
+    pub trust: Option<PathBuf>,
+    #[command(flatten)]
+    pub signers: SignerFlags,
+    /// Distinct signers (given with --key or the certificate flags) that must have signed
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub min_signatures: usize,
+    /// Extra Rego policy file or directory; repeatable
+    #[arg(long, short = 'p', value_name = "PATH")]
+    pub policy: Vec<PathBuf>,
+    /// Data file (JSON or YAML) merged over the defaults; repeatable
+    #[arg(long, value_name = "FILE")]
+    pub data: Vec<PathBuf>,
+    /// Leave out the built-in policy library
+    #[arg(long)]
+    pub no_builtin: bool,
+    /// Time limit of one policy evaluation
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_timeout)]
+    pub timeout: Duration,
+    /// Output format
+    #[arg(long, short = 'o', value_enum, default_value_t = CheckFormat::Text)]
+    pub output: CheckFormat,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+pub async fn run(a: CheckArgs) -> anyhow::Result<u8> {
+    let images = read_images(&a.images, a.from_file.as_deref())?;
+    let trust = a
+        .trust
+        .as_deref()
+        .map(TrustFile::load)
+        .transpose()
+        .map_err(anyhow::Error::from)?;
+    let command_line = if a.signers.given() {
+        let certificate = certificate_policy(&a.signers)?;
+        let keys = super::keys::load_public_keys(&a.signers.key)?;
+        Some(Entry::from_command_line(VerifyOptions {
+            keys,
+            certificates: certificate.into_iter().collect(),
+            min_signatures: a.min_signatures.max(1),
+            ..VerifyOptions::default()
+        }))
+    } else {
+        None
+    };
+    let setup = Setup {
+        trust,
+        command_line,
+        policies: a.policy.clone(),
+        data: a.data.clone(),
+        no_builtin: a.no_builtin,
+        options: EngineOptions {
+            timeout: a.timeout,
+            ..EngineOptions::default()
+        },
+    };
+    let verdicts = match Checker::new(setup) {
+        Ok(checker) => check_all(Arc::new(checker), images, &a).await?,
+        // Broken policies deny every image, with the error as the reason.
+        Err(e) if e.is_policy_defect() => images
+            .iter()
+            .map(|i| Verdict::policy_failure(i.to_string(), e.to_string()))
+            .collect(),
+        Err(e) => return Err(anyhow::Error::from(e).context("cannot load the policies")),
+    };
+
+    match a.output {
+        CheckFormat::Json => output::print_json(&serde_json::json!({
+            "allowed": verdicts.iter().all(|v| v.allowed),
+            "summary": summary(&verdicts),
+            "images": verdicts,
+        }))?,
+        CheckFormat::Text => {
+            let mut text: String = verdicts.iter().map(render).collect();
+            let s = summary(&verdicts);
+            text.push_str(&format!(
+                "{} image(s): {} allowed, {} denied, {} error(s)\n",
+                s.total, s.allowed, s.denied, s.errors
+            ));
+            output::print(&text)?;
+        }
+    }
+    let s = summary(&verdicts);
+    Ok(if s.errors > 0 {
+        super::EXIT_ERROR
+    } else if s.denied > 0 {
+        super::EXIT_DENIED
+    } else {
+        super::EXIT_OK
+    })
+}
+
+/// Checks every image concurrently (requests are bounded by the registry client), with
+/// progress on a terminal; verdicts in the order given.
+async fn check_all(
+    checker: Arc<Checker>,
+    images: Vec<ImageRef>,
+    a: &CheckArgs,
+) -> anyhow::Result<Vec<Verdict>> {
+    let client = a.registry.client()?;
+    let progress = Progress::new(images.len(), a.output == CheckFormat::Text);
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, image) in images.into_iter().enumerate() {
+        let checker = checker.clone();
+        let client = client.clone();
+        tasks.spawn(async move { (i, checker.check(&client, &image).await) });
+    }
+    let mut verdicts = Vec::new();
+    while let Some(j) = tasks.join_next().await {
+        verdicts.push(j.context("check task failed")?);
+        progress.tick(verdicts.len());
+    }
+    progress.clear();
+    verdicts.sort_by_key(|(i, _)| *i);
+    Ok(verdicts.into_iter().map(|(_, v)| v).collect())
+}
+
+#[derive(Debug, serde::Serialize)]
+struct Summary {
+    total: usize,
+    allowed: usize,
+    denied: usize,
+    errors: usize,
+}
+
+fn summary(verdicts: &[Verdict]) -> Summary {
+    let errors = verdicts.iter().filter(|v| v.error.is_some()).count();
+    let allowed = verdicts.iter().filter(|v| v.allowed).count();
+    Summary {
+        total: verdicts.len(),
+        allowed,
+        denied: verdicts.len() - allowed - errors,
+        errors,
+    }
+}
+
+/// "checked 12/200" on a terminal's standard error, for runs of more than one image.
+struct Progress {
+    total: usize,
+    on: bool,
+}
+
+impl Progress {
+    fn new(total: usize, text: bool) -> Progress {
+        Progress {
+            total,
+            on: text && total > 1 && std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn tick(&self, done: usize) {
+        if self.on {
+            anstream::eprint!("\rchecked {done}/{}", self.total);
+        }
+    }
+
+    fn clear(&self) {
+        if self.on {
+            anstream::eprint!("\r\x1b[K");
+        }
+    }
+}
+
+/// The decision trace of one image.
+fn render(v: &Verdict) -> String {
+    let mut s = String::new();
+    let head = match (&v.error, v.allowed) {
+        (Some(_), _) => paint(RED, "ERROR  "),
+        (None, true) => paint(GREEN, "ALLOWED"),
+        (None, false) => paint(RED, "DENIED "),
+    };
+    let digest = match &v.digest {
+        Some(d) if v.given_by_digest => format!(" {}", paint(DIM, format!("({d}, as given)"))),
+        Some(d) => format!(" → {d} {}", paint(DIM, "(tag resolved once)")),
+        None => String::new(),
+    };
+    s.push_str(&format!("{head} {}{digest}\n", paint(BOLD, &v.image)));
+    if let Some(e) = &v.error {
+        s.push_str(&format!("  {e}\n"));
+    }
+    for e in &v.evaluations {
+        render_evaluation(e, &mut s);
+    }
+    s
+}
+
+fn render_evaluation(e: &Evaluation, s: &mut String) {
+    let mode = match e.mode {
+        crate::trust::Mode::Enforce => "enforce",
+        crate::trust::Mode::Warn => "warn only",
+    };
+    match &e.entry {
+        Some(name) => s.push_str(&format!("  trust entry {} ({mode})\n", paint(BOLD, name))),
+        None => s.push_str("  default rules\n"),
+    }
+    if let Some(r) = &e.signatures {
+        render_report("signatures", r, s);
+    }
+    if let Some(r) = &e.attestations {
+        if r.searched.is_empty() {
+            s.push_str(&format!(
+                "    attestations: {}\n",
+                paint(DIM, "not looked up (no rule reads them)")
+            ));
+        } else if !r.findings.is_empty() || e.requested {
+            render_report("attestations", r, s);
+        }
+    }
+    for p in &e.platforms {
+        let verified = p.signatures.signers.len();
+        let line = if verified > 0 {
+            paint(
+                GREEN,
+                format!(
+                    "signed by {}",
+                    p.signatures
+                        .signers
+                        .iter()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        } else {
+            paint(YELLOW, "no verified signature")
+        };
+        s.push_str(&format!(
+            "    platform {} {} {line}\n",
+            p.platform,
+            paint(DIM, &p.digest)
+        ));
+    }
+    let width = e.rules.iter().map(|r| r.code.len()).max().unwrap_or(0);
+    for r in &e.rules {
+        let label = match r.outcome {
+            Outcome::Pass => paint(GREEN, "pass"),
+            Outcome::Warn => paint(YELLOW, "warn"),
+            Outcome::Deny => paint(RED, "DENY"),
+        };
+        let msg = if r.messages.is_empty() {
+            paint(DIM, &r.name)
+        } else {
+            r.messages.join("; ")
+        };
+        s.push_str(&format!("    {label} {:<width$}  {msg}\n", r.code));
+    }
+    for err in &e.decision.errors {
+        s.push_str(&format!("    {} {err}\n", paint(RED, "ERROR")));
+    }
+}
+
+fn render_report(noun: &str, r: &Report, s: &mut String) {
+    s.push_str(&format!(
+        "    {noun}: looked in {}\n",
+        paint(DIM, r.searched.join("; "))
+    ));
+    if r.findings.is_empty() {
+        s.push_str("      none found\n");
+    }
+    for f in &r.findings {
+        let mark = if f.verified {
+            paint(GREEN, "✔")
+        } else {
+            paint(YELLOW, "✘")
+        };
+        let fmt = match f.format {
+            crate::verify::SignatureFormat::Bundle => "bundle",
+            crate::verify::SignatureFormat::Legacy => "legacy",
+        };
+        let what = f
+            .payload
+            .as_ref()
+            .and_then(|p| p.get("predicateType"))
+            .and_then(|t| t.as_str())
+            .filter(|_| noun == "attestations")
+            .map(|t| format!("{t} "))
+            .unwrap_or_default();
+        let detail = match (&f.signer, &f.reason) {
+            (Some(signer), _) if f.verified => format!("{what}signed by {signer}"),
+            (_, Some(reason)) => reason.clone(),
+            _ => String::new(),
+        };
+        s.push_str(&format!(
+            "      {mark} {fmt:<6} {} {detail}\n",
+            paint(DIM, &f.location)
+        ));
+    }
+}

@@ -1,0 +1,196 @@
+//! The built-in rules by name and code, for reports that list every rule evaluated (the
+//! decision trace of `sigil check`, SARIF rule metadata). The Rego files in `policies/`
+//! are the rules themselves; a unit test checks that this table and their codes agree.
+
+/// Which input kind a rule judges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Any input (the input's own validity).
+    Any,
+    Image,
+    Dockerfile,
+}
+
+/// One built-in rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleInfo {
+    pub code: &'static str,
+    /// The key under `data.sigil.config.rules`.
+    pub name: &'static str,
+    pub stage: Stage,
+    pub summary: &'static str,
+    /// The partial set rule in package `sigil` whose members are this rule's findings
+    /// (`findings` gathers them when the rule is enabled).
+    pub set: &'static str,
+}
+
+pub const RULES: &[RuleInfo] = &[
+    rule(
+        "SIGIL-INPUT-001",
+        "input_findings",
+        "input-valid",
+        Stage::Any,
+        "The input has a known kind and the fields that kind needs.",
+    ),
+    rule(
+        "SIGIL-IMG-001",
+        "img_pinning_findings",
+        "digest-pinned",
+        Stage::Image,
+        "The image reference carries a digest.",
+    ),
+    rule(
+        "SIGIL-IMG-002",
+        "img_tags_latest_findings",
+        "no-latest",
+        Stage::Image,
+        "The image reference has no `latest` or implicit tag.",
+    ),
+    rule(
+        "SIGIL-IMG-003",
+        "img_tags_tag_findings",
+        "allowed-tags",
+        Stage::Image,
+        "The tag matches an allowed pattern (semver by default).",
+    ),
+    rule(
+        "SIGIL-IMG-004",
+        "img_registries_findings",
+        "trusted-registries",
+        Stage::Image,
+        "The image comes from a trusted registry or repository.",
+    ),
+    rule(
+        "SIGIL-IMG-005",
+        "img_user_findings",
+        "non-root",
+        Stage::Image,
+        "The image configuration sets a user that is not root.",
+    ),
+    rule(
+        "SIGIL-IMG-006",
+        "img_signatures_signed_findings",
+        "signed",
+        Stage::Image,
+        "Enough distinct trusted signers signed the image.",
+    ),
+    rule(
+        "SIGIL-IMG-007",
+        "img_signatures_signer_findings",
+        "required-signers",
+        Stage::Image,
+        "The listed signers signed the image.",
+    ),
+    rule(
+        "SIGIL-IMG-008",
+        "img_attestations_findings",
+        "required-attestations",
+        Stage::Image,
+        "The required attestations are present and verified.",
+    ),
+    rule(
+        "SIGIL-IMG-009",
+        "img_platforms_findings",
+        "platforms-signed",
+        Stage::Image,
+        "Every platform of a multi-platform index is signed.",
+    ),
+    rule(
+        "SIGIL-IMG-010",
+        "img_base_findings",
+        "approved-base-images",
+        Stage::Image,
+        "The image is built on approved base images.",
+    ),
+    rule(
+        "SIGIL-DF-001",
+        "df_pinning_findings",
+        "dockerfile-digest-pinned",
+        Stage::Dockerfile,
+        "Every external image is pinned by digest.",
+    ),
+    rule(
+        "SIGIL-DF-002",
+        "df_tags_findings",
+        "dockerfile-no-latest",
+        Stage::Dockerfile,
+        "No external image uses `latest` or no tag.",
+    ),
+    rule(
+        "SIGIL-DF-003",
+        "df_user_findings",
+        "dockerfile-non-root",
+        Stage::Dockerfile,
+        "The final stage runs as a user that is not root.",
+    ),
+    rule(
+        "SIGIL-DF-004",
+        "df_registries_findings",
+        "dockerfile-trusted-registries",
+        Stage::Dockerfile,
+        "Every external image comes from a trusted registry.",
+    ),
+];
+
+const fn rule(
+    code: &'static str,
+    set: &'static str,
+    name: &'static str,
+    stage: Stage,
+    summary: &'static str,
+) -> RuleInfo {
+    RuleInfo {
+        code,
+        name,
+        stage,
+        summary,
+        set,
+    }
+}
+
+/// A rule by its configuration name.
+pub fn by_name(name: &str) -> Option<&'static RuleInfo> {
+    RULES.iter().find(|r| r.name == name)
+}
+
+/// A rule by its code.
+pub fn by_code(code: &str) -> Option<&'static RuleInfo> {
+    RULES.iter().find(|r| r.code == code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every code in the table is produced by the Rego file that names it, with its name.
+    #[test]
+    fn the_table_matches_the_policies() {
+        let sources: String = super::super::builtin::FILES
+            .iter()
+            .filter(|f| f.path.ends_with(".rego") && !f.path.ends_with("_test.rego"))
+            .map(|f| f.contents)
+            .collect();
+        for r in RULES {
+            assert!(
+                sources.contains(&format!("\"{}\"", r.code)),
+                "{} not in policies",
+                r.code
+            );
+            assert!(
+                sources.contains(&format!("\"{}\"", r.name)),
+                "{} not in policies",
+                r.name
+            );
+        }
+        let defaults = super::super::builtin::default_data();
+        let configured = defaults
+            .pointer("/sigil/config/rules")
+            .unwrap()
+            .as_object()
+            .unwrap();
+        assert_eq!(configured.len(), RULES.len());
+        for name in configured.keys() {
+            assert!(by_name(name).is_some(), "{name} has no catalog entry");
+        }
+    }
+}
