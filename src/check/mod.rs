@@ -33,6 +33,9 @@ use crate::verify::Report;
 /// The code of the denial for an image that no trust entry matches.
 pub const UNMATCHED_CODE: &str = "SIGIL-TRUST-001";
 
+/// The code an image that could not be fetched is reported under in machine formats.
+pub const FETCH_ERROR_CODE: &str = "SIGIL-FETCH";
+
 /// What a check is made of, before anything is loaded.
 #[derive(Debug, Default)]
 pub struct Setup {
@@ -268,6 +271,79 @@ impl Checker {
             rules,
             decision,
         }
+    }
+}
+
+/// The verdicts as a findings report (for SARIF and JUnit): one subject per image, each
+/// denial or warning a finding (policy errors as `SIGIL-POLICY-ERROR`), an image that could
+/// not be checked an error; the rules listed are every rule that was evaluated.
+pub fn to_report(verdicts: &[Verdict]) -> crate::report::Report {
+    use crate::report::{Finding, Subject, SubjectError, SubjectKind};
+    let mut rules: Vec<crate::report::RuleInfo> = Vec::new();
+    let mut subjects = Vec::new();
+    for v in verdicts {
+        let mut findings = Vec::new();
+        for e in &v.evaluations {
+            let entry = e
+                .entry
+                .as_deref()
+                .map(|n| format!(" (trust entry {n})"))
+                .unwrap_or_default();
+            for r in &e.rules {
+                if !rules.iter().any(|k| k.code == r.code) {
+                    rules.push(crate::report::catalog::lookup(&r.code).unwrap_or_else(|| {
+                        crate::report::RuleInfo {
+                            code: r.code.clone(),
+                            name: r.name.clone(),
+                            help: format!("Reported by the policy rule {}.", r.code),
+                        }
+                    }));
+                }
+            }
+            for r in &e.decision.results {
+                let code = r
+                    .code
+                    .clone()
+                    .unwrap_or_else(|| format!("data.{}.{}", r.package, r.rule));
+                findings.push(Finding {
+                    name: catalog::by_code(&code).map(|i| i.name.to_string()),
+                    code,
+                    severity: r.severity,
+                    message: format!("{}{entry}", r.msg),
+                    location: None,
+                    details: serde_json::Map::new(),
+                });
+            }
+            for err in &e.decision.errors {
+                findings.push(Finding {
+                    code: "SIGIL-POLICY-ERROR".into(),
+                    name: Some("policy-error".into()),
+                    severity: Severity::Deny,
+                    message: format!("{err}{entry}"),
+                    location: None,
+                    details: serde_json::Map::new(),
+                });
+            }
+        }
+        let name = match &v.digest {
+            Some(d) if !v.given_by_digest => format!("{} ({d})", v.image),
+            _ => v.image.clone(),
+        };
+        subjects.push(Subject {
+            name,
+            kind: SubjectKind::Image,
+            findings,
+            error: v.error.as_ref().map(|e| SubjectError {
+                code: FETCH_ERROR_CODE.into(),
+                message: e.clone(),
+                location: None,
+            }),
+        });
+    }
+    crate::report::Report {
+        command: "check".into(),
+        rules,
+        subjects,
     }
 }
 

@@ -26,6 +26,10 @@ pub enum CheckFormat {
     #[default]
     Text,
     Json,
+    /// SARIF 2.1.0 (code scanning): a result per denial or warning
+    Sarif,
+    /// JUnit XML: a test suite per image, a test case per rule
+    Junit,
 }
 
 #[derive(Debug, Args)]
@@ -109,6 +113,13 @@ pub async fn run(a: CheckArgs) -> anyhow::Result<u8> {
             "summary": summary(&verdicts),
             "images": verdicts,
         }))?,
+        CheckFormat::Sarif => output::print_json(&crate::report::sarif::render(
+            &crate::check::to_report(&verdicts),
+            None,
+        ))?,
+        CheckFormat::Junit => output::print(&crate::report::junit::render(
+            &crate::check::to_report(&verdicts),
+        ))?,
         CheckFormat::Text => {
             let mut text: String = verdicts.iter().map(render).collect();
             let s = summary(&verdicts);

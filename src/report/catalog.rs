@@ -4,83 +4,8 @@
 
 use super::RuleInfo;
 
-/// Code, name, help.
-const RULES: &[(&str, &str, &str)] = &[
-    (
-        "SIGIL-INPUT-001",
-        "input-valid",
-        "The policy input must say what it describes (image, dockerfile or admission) and carry the fields that kind needs.",
-    ),
-    (
-        "SIGIL-IMG-001",
-        "digest-pinned",
-        "Refer to the image by digest (name@sha256:...), so that what runs is exactly what was checked.",
-    ),
-    (
-        "SIGIL-IMG-002",
-        "no-latest",
-        "Do not use the tag latest or leave the tag out: name a version.",
-    ),
-    (
-        "SIGIL-IMG-003",
-        "allowed-tags",
-        "The tag must match one of the configured patterns.",
-    ),
-    (
-        "SIGIL-IMG-004",
-        "trusted-registries",
-        "Use images only from the configured registries or repositories.",
-    ),
-    (
-        "SIGIL-IMG-005",
-        "non-root",
-        "The image must set a user that is not root.",
-    ),
-    (
-        "SIGIL-IMG-006",
-        "signed",
-        "The image must carry a verified signature from the requested signers.",
-    ),
-    (
-        "SIGIL-IMG-007",
-        "required-signers",
-        "Each configured signer (or one of them) must have signed the image.",
-    ),
-    (
-        "SIGIL-IMG-008",
-        "required-attestations",
-        "Each configured attestation must be attached and verified.",
-    ),
-    (
-        "SIGIL-IMG-009",
-        "platforms-signed",
-        "Every platform manifest of an index must be signed on its own.",
-    ),
-    (
-        "SIGIL-IMG-010",
-        "approved-base-images",
-        "The image's base images must be among the approved ones.",
-    ),
-    (
-        "SIGIL-DF-001",
-        "dockerfile-digest-pinned",
-        "Pin every image the Dockerfile pulls (FROM, COPY --from, RUN --mount from=) by digest: image:tag@sha256:... (sigil pin does it).",
-    ),
-    (
-        "SIGIL-DF-002",
-        "dockerfile-no-latest",
-        "Give every image the Dockerfile pulls an explicit version tag, not latest and not none.",
-    ),
-    (
-        "SIGIL-DF-003",
-        "dockerfile-non-root",
-        "End the final stage with USER set to a non-root user (a name or uid other than root/0).",
-    ),
-    (
-        "SIGIL-DF-004",
-        "dockerfile-trusted-registries",
-        "Pull images only from the configured trusted registries or repositories.",
-    ),
+/// Codes sigil reports that are not rules of the library: code, name, help.
+const OTHER: &[(&str, &str, &str)] = &[
     (
         "SIGIL-DF-PARSE",
         "dockerfile-syntax",
@@ -91,11 +16,28 @@ const RULES: &[(&str, &str, &str)] = &[
         "policy-error",
         "A policy failed to evaluate (a runtime error or the time limit); a failed policy denies.",
     ),
+    (
+        crate::check::UNMATCHED_CODE,
+        "trust-entry-matched",
+        "With a trust file, every image must match one of its entries (or the file must say `unmatched: allow`).",
+    ),
+    (
+        crate::check::FETCH_ERROR_CODE,
+        "image-readable",
+        "The image, its configuration and what is attached to it must be readable from the registry; an image that cannot be checked is not allowed.",
+    ),
 ];
 
-/// The built-in rule with this code.
+/// The rule with this code: the library's (`policy::catalog`), or one of sigil's own.
 pub fn lookup(code: &str) -> Option<RuleInfo> {
-    RULES
+    if let Some(r) = crate::policy::catalog::by_code(code) {
+        return Some(RuleInfo {
+            code: r.code.to_string(),
+            name: r.name.to_string(),
+            help: r.summary.to_string(),
+        });
+    }
+    OTHER
         .iter()
         .find(|(c, _, _)| *c == code)
         .map(|(code, name, help)| RuleInfo {
@@ -105,32 +47,23 @@ pub fn lookup(code: &str) -> Option<RuleInfo> {
         })
 }
 
-/// The built-in rule with this name.
+/// The library's rule with this configuration name.
 pub fn by_name(name: &str) -> Option<RuleInfo> {
-    RULES
-        .iter()
-        .find(|(_, n, _)| *n == name)
-        .and_then(|(code, _, _)| lookup(code))
+    crate::policy::catalog::by_name(name).and_then(|r| lookup(r.code))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Every code and name in the table is one the Rego library defines.
     #[test]
-    fn the_table_matches_the_library() {
-        let mut library = String::new();
-        for f in crate::policy::builtin::FILES {
-            library.push_str(f.contents);
-        }
-        for (code, name, _) in RULES {
-            if code.starts_with("SIGIL-DF-PARSE") || code.starts_with("SIGIL-POLICY") {
-                continue;
-            }
-            assert!(library.contains(&format!("\"{code}\"")), "{code}");
-            assert!(library.contains(&format!("\"{name}\"")), "{name}");
-        }
+    fn library_rules_and_sigils_own_codes_are_found() {
         assert_eq!(by_name("dockerfile-non-root").unwrap().code, "SIGIL-DF-003");
+        assert!(lookup("SIGIL-IMG-001").unwrap().help.contains("digest"));
+        for (code, _, _) in OTHER {
+            assert!(lookup(code).is_some(), "{code}");
+            assert!(crate::policy::catalog::by_code(code).is_none(), "{code}");
+        }
+        assert!(lookup("data.main.deny").is_none());
     }
 }

@@ -419,6 +419,37 @@ fn layout_checks_offline_and_broken_policies_deny() {
     );
     assert!(out.stdout.contains("DENY SIGIL-IMG-001"), "{}", out.stdout);
 
+    // Machine formats: SARIF (a result per denial, every evaluated rule in the table) and
+    // JUnit (a suite per image, a failing case per denial, a passing case per other rule).
+    let tagged = format!("oci:{layout}:v1");
+    let out = env.sigil(&["check", "--key", &key, "-o", "sarif", &tagged]);
+    out.code(1);
+    let sarif: Value = serde_json::from_str(&out.stdout).unwrap();
+    let run = &sarif["runs"][0];
+    assert_eq!(sarif["version"], "2.1.0");
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "{sarif:#}");
+    assert_eq!(results[0]["ruleId"], "SIGIL-IMG-001");
+    assert_eq!(results[0]["level"], "error");
+    let rule_ids: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert!(rule_ids.contains(&"SIGIL-IMG-005") && rule_ids.contains(&"SIGIL-IMG-006"));
+    let out = env.sigil(&["check", "--key", &key, "-o", "junit", &tagged, &pinned]);
+    out.code(1);
+    let xml = &out.stdout;
+    assert_eq!(xml.matches("<testsuite ").count(), 2, "{xml}");
+    assert_eq!(xml.matches("</testsuite>").count(), 2, "{xml}");
+    assert_eq!(
+        xml.matches("<failure type=\"SIGIL-IMG-001\"").count(),
+        1,
+        "{xml}"
+    );
+    assert!(xml.contains("name=\"SIGIL-IMG-005 non-root\"/>"), "{xml}");
+
     let write = |name: &str, text: &str| {
         let p = env.path().join(name);
         std::fs::write(&p, text).unwrap();
