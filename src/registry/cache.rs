@@ -65,8 +65,14 @@ impl ContentCache {
 
     /// Stores verified bytes (errors are ignored: the cache is an optimisation).
     pub fn put(&self, d: &Digest, bytes: &[u8]) {
+        let path = self.path(d);
+        // Content is immutable: an entry of the right size is already these bytes (and is
+        // re-hashed on every read), so it is not written again.
+        if std::fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64) {
+            return;
+        }
         if bytes.len() as u64 <= MAX_ITEM_BYTES && d.matches(bytes) {
-            let _ = write_atomic(&self.path(d), bytes, None);
+            let _ = write_atomic(&path, bytes, None);
         }
     }
 }
