@@ -19,18 +19,7 @@ use crate::policy::{EngineOptions, parse_timeout};
 use crate::trust::{Entry, TrustFile};
 use crate::verify::{Report, VerifyOptions};
 
-/// `--output` of `sigil check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
-pub enum CheckFormat {
-    /// The decision trace, for people
-    #[default]
-    Text,
-    Json,
-    /// SARIF 2.1.0 (code scanning): a result per denial or warning
-    Sarif,
-    /// JUnit XML: a test suite per image, a test case per rule
-    Junit,
-}
+use super::output::ReportFormat as CheckFormat;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -308,15 +297,6 @@ fn render_report(noun: &str, r: &Report, s: &mut String) {
         s.push_str("      none found\n");
     }
     for f in &r.findings {
-        let mark = if f.verified {
-            paint(GREEN, "✔")
-        } else {
-            paint(YELLOW, "✘")
-        };
-        let fmt = match f.format {
-            crate::verify::SignatureFormat::Bundle => "bundle",
-            crate::verify::SignatureFormat::Legacy => "legacy",
-        };
         let what = f
             .payload
             .as_ref()
@@ -325,14 +305,9 @@ fn render_report(noun: &str, r: &Report, s: &mut String) {
             .filter(|_| noun == "attestations")
             .map(|t| format!("{t} "))
             .unwrap_or_default();
-        let detail = match (&f.signer, &f.reason) {
-            (Some(signer), _) if f.verified => format!("{what}signed by {signer}"),
-            (_, Some(reason)) => reason.clone(),
-            _ => String::new(),
-        };
         s.push_str(&format!(
-            "      {mark} {fmt:<6} {} {detail}\n",
-            paint(DIM, &f.location)
+            "      {}\n",
+            output::finding_line(f, "signed by", &what)
         ));
     }
 }

@@ -20,17 +20,7 @@ use crate::policy::{
 };
 use crate::report::{self, Report, RuleInfo, catalog};
 
-/// `--output` of `sigil lint`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
-pub enum LintFormat {
-    #[default]
-    Text,
-    Json,
-    /// SARIF 2.1.0, for GitHub code scanning
-    Sarif,
-    /// JUnit XML, for CI test reports
-    Junit,
-}
+use super::output::ReportFormat as LintFormat;
 
 #[derive(Debug, Args)]
 pub struct LintArgs {

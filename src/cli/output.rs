@@ -13,6 +13,40 @@ pub enum Format {
     Json,
 }
 
+/// `--output` of commands that report findings (`lint`, `check`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum ReportFormat {
+    /// For people
+    #[default]
+    Text,
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning
+    Sarif,
+    /// JUnit XML, for CI test reports
+    Junit,
+}
+
+/// One signature or attestation found, as a line of a verdict: a mark, the format, where it
+/// was and who signed it (prefixed with `what`, e.g. the predicate type) or why it does not
+/// count.
+pub fn finding_line(f: &crate::verify::Finding, signed: &str, what: &str) -> String {
+    let mark = if f.verified {
+        paint(GREEN, "✔")
+    } else {
+        paint(YELLOW, "✘")
+    };
+    let fmt = match f.format {
+        crate::verify::SignatureFormat::Bundle => "bundle",
+        crate::verify::SignatureFormat::Legacy => "legacy",
+    };
+    let detail = match (&f.signer, &f.reason) {
+        (Some(signer), _) if f.verified => format!("{what}{signed} {signer}"),
+        (_, Some(reason)) => reason.clone(),
+        _ => String::new(),
+    };
+    format!("{mark} {fmt:<6} {} {detail}", paint(DIM, &f.location))
+}
+
 pub const BOLD: Style = Style::new().bold();
 pub const DIM: Style = Style::new().dimmed();
 pub const GREEN: Style = AnsiColor::Green.on_default();

@@ -11,7 +11,7 @@ use clap::Args;
 
 use super::RegistryArgs;
 use super::keys::load_public_keys;
-use super::output::{self, BOLD, DIM, GREEN, RED, YELLOW, paint};
+use super::output::{self, BOLD, GREEN, RED, paint};
 use crate::oci::ImageRef;
 use crate::store::Repository;
 use crate::verify::certificate::{self, CertificatePolicy};
@@ -425,25 +425,7 @@ fn render(o: &Outcome, details: bool, noun: &str) -> String {
             };
             if details || !r.passed {
                 for f in &r.findings {
-                    let mark = if f.verified {
-                        paint(GREEN, "✔")
-                    } else {
-                        paint(YELLOW, "✘")
-                    };
-                    let fmt = match f.format {
-                        verify::SignatureFormat::Bundle => "bundle",
-                        verify::SignatureFormat::Legacy => "legacy",
-                    };
-                    let detail = match (&f.signer, &f.reason) {
-                        (Some(signer), _) if f.verified => format!("by {signer}"),
-                        (_, Some(reason)) => reason.clone(),
-                        _ => String::new(),
-                    };
-                    s.push_str(&format!(
-                        "  {mark} {fmt:<6} {} {}\n",
-                        paint(DIM, &f.location),
-                        detail
-                    ));
+                    s.push_str(&format!("  {}\n", output::finding_line(f, "by", "")));
                 }
             }
             s
