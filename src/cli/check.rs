@@ -5,7 +5,6 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
@@ -15,7 +14,7 @@ use super::output::{self, BOLD, DIM, GREEN, RED, YELLOW, paint};
 use super::verify::{SignerFlags, certificate_policy, read_images};
 use crate::check::{Checker, Evaluation, Outcome, Setup, Verdict};
 use crate::oci::ImageRef;
-use crate::policy::{EngineOptions, parse_timeout};
+use crate::policy::EngineOptions;
 use crate::trust::{Entry, TrustFile};
 use crate::verify::{Report, VerifyOptions};
 
@@ -36,18 +35,8 @@ pub struct CheckArgs {
     /// Distinct signers (given with --key or the certificate flags) that must have signed
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub min_signatures: usize,
-    /// Extra Rego policy file or directory; repeatable
-    #[arg(long, short = 'p', value_name = "PATH")]
-    pub policy: Vec<PathBuf>,
-    /// Data file (JSON or YAML) merged over the defaults; repeatable
-    #[arg(long, value_name = "FILE")]
-    pub data: Vec<PathBuf>,
-    /// Leave out the built-in policy library
-    #[arg(long)]
-    pub no_builtin: bool,
-    /// Time limit of one policy evaluation
-    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_timeout)]
-    pub timeout: Duration,
+    #[command(flatten)]
+    pub policies: super::policy::PolicyArgs,
     /// Output format
     #[arg(long, short = 'o', value_enum, default_value_t = CheckFormat::Text)]
     pub output: CheckFormat,
@@ -78,11 +67,11 @@ pub async fn run(a: CheckArgs) -> anyhow::Result<u8> {
     let setup = Setup {
         trust,
         command_line,
-        policies: a.policy.clone(),
-        data: a.data.clone(),
-        no_builtin: a.no_builtin,
+        policies: a.policies.policy.clone(),
+        data: a.policies.data.clone(),
+        no_builtin: a.policies.no_builtin,
         options: EngineOptions {
-            timeout: a.timeout,
+            timeout: a.policies.timeout,
             ..EngineOptions::default()
         },
     };

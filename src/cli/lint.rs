@@ -16,7 +16,6 @@ use crate::dockerfile::{BuildArgs, MAX_DOCKERFILE_BYTES};
 use crate::lint::{self, Linter, Prepared};
 use crate::policy::{
     EngineOptions, PolicyEngine, PolicySet, Severity, builtin, deep_merge, load_data_file,
-    parse_timeout,
 };
 use crate::report::{self, Report, RuleInfo, catalog};
 
@@ -33,27 +32,12 @@ pub struct LintArgs {
     #[arg(long = "build-arg", value_name = "NAME=VALUE")]
     pub build_args: Vec<String>,
 
-    /// Policy file or directory (.rego, recursive) evaluated with the built-in library;
-    /// repeatable
-    #[arg(long, short = 'p', value_name = "PATH")]
-    pub policy: Vec<PathBuf>,
-
-    /// Data file (JSON or YAML) deep-merged over the built-in defaults (rule configuration
-    /// under sigil.config.rules); repeatable, later files win
-    #[arg(long, value_name = "FILE")]
-    pub data: Vec<PathBuf>,
-
-    /// Leave out the built-in policy library (and its default data)
-    #[arg(long)]
-    pub no_builtin: bool,
+    #[command(flatten)]
+    pub policies: super::policy::PolicyArgs,
 
     /// Never report this code or rule name (SIGIL-DF-002, dockerfile-no-latest); repeatable
     #[arg(long, value_name = "CODE")]
     pub ignore: Vec<String>,
-
-    /// Time limit of one file's evaluation: 1s, 250ms, 1.5
-    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_timeout)]
-    pub timeout: Duration,
 
     /// Output format
     #[arg(long, short = 'o', value_enum, default_value_t = LintFormat::Text)]
@@ -87,7 +71,7 @@ pub fn run(a: LintArgs) -> anyhow::Result<u8> {
         loaded.map_err(|_| anyhow::anyhow!("loading the policies failed unexpectedly"))?;
     let (engine, data) = loaded?;
     let prepared_at = start.elapsed();
-    let rules = applied_rules(&data, a.no_builtin, &a.ignore);
+    let rules = applied_rules(&data, a.policies.no_builtin, &a.ignore);
     let linter = Linter::new(engine, args, &a.ignore);
     let subjects = parallel(&prepared, |p| linter.judge(p));
     let linted = start.elapsed();
@@ -176,16 +160,16 @@ fn build_args(given: &[String]) -> anyhow::Result<BuildArgs> {
 /// The engine, and the data it was given merged over the defaults (to tell which rules are
 /// on).
 fn load(a: &LintArgs) -> anyhow::Result<(PolicyEngine, Json)> {
-    let mut set = if a.no_builtin {
+    let mut set = if a.policies.no_builtin {
         PolicySet::new()
     } else {
         crate::lint::builtin_policies()
     };
-    for p in &a.policy {
+    for p in &a.policies.policy {
         set.add_path(p)?;
     }
     let mut data = Json::Null;
-    for d in &a.data {
+    for d in &a.policies.data {
         let doc = load_data_file(d)?;
         if data.is_null() {
             data = doc;
@@ -193,7 +177,7 @@ fn load(a: &LintArgs) -> anyhow::Result<(PolicyEngine, Json)> {
             deep_merge(&mut data, doc);
         }
     }
-    let mut effective = if a.no_builtin {
+    let mut effective = if a.policies.no_builtin {
         Json::Object(Default::default())
     } else {
         builtin::default_data()
@@ -202,7 +186,7 @@ fn load(a: &LintArgs) -> anyhow::Result<(PolicyEngine, Json)> {
         deep_merge(&mut effective, data.clone());
     }
     let options = EngineOptions {
-        timeout: a.timeout,
+        timeout: a.policies.timeout,
         ..EngineOptions::default()
     };
     let engine = PolicyEngine::new(set, data, options)

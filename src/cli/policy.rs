@@ -42,6 +42,29 @@ pub struct SourceArgs {
     pub output: Format,
 }
 
+/// Which policies judge and how, for the commands that judge things (`lint`, `check`).
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Policies")]
+pub struct PolicyArgs {
+    /// Policy file or directory (.rego, recursive) evaluated with the built-in library;
+    /// repeatable
+    #[arg(long, short = 'p', value_name = "PATH")]
+    pub policy: Vec<PathBuf>,
+
+    /// Data file (JSON or YAML) deep-merged over the built-in defaults (rule configuration
+    /// under sigil.config.rules); repeatable, later files win
+    #[arg(long, value_name = "FILE")]
+    pub data: Vec<PathBuf>,
+
+    /// Leave out the built-in policy library (and its default data)
+    #[arg(long)]
+    pub no_builtin: bool,
+
+    /// Time limit of one evaluation: 1s, 250ms, 1.5
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_timeout)]
+    pub timeout: Duration,
+}
+
 #[derive(Debug, Args)]
 pub struct TestArgs {
     /// Policy files or directories (.rego, recursive) to test with the built-in library
