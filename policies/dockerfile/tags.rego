@@ -1,6 +1,7 @@
 # SIGIL-DF-002 dockerfile-no-latest: no external image used with the tag latest or with no
-# tag at all. A digest makes the tag irrelevant to what is pulled, but says nothing about
-# which version it is: with allow_when_pinned (as for no-latest) a pinned latest passes.
+# tag at all. A digest makes the tag irrelevant to what is pulled (as `name@sha256:…` with no
+# tag, which passes), so by default (allow_when_pinned: true, as hadolint's DL3007 has it) a
+# pinned latest passes too; set it to false to ask for a version tag beside every digest.
 package sigil
 
 import rego.v1
@@ -18,7 +19,7 @@ df_tags_findings contains object.union(image_location(img), {"msg": msg}) if {
 }
 
 df_tags_pinned_allowed(ref) if {
-	param(df_tags_name, "allow_when_pinned", false) == true
+	param(df_tags_name, "allow_when_pinned", true) == true
 	pinned(ref)
 }
 

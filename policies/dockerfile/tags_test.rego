@@ -33,10 +33,10 @@ test_explicit_latest_denied if {
 	r.msg == "RUN --mount from ghcr.io/acme/tools:latest uses the tag latest"
 }
 
-test_pinned_latest_denied_unless_allowed if {
+test_pinned_latest_allowed_unless_configured if {
 	ref := object.union(fixtures.latest_ref, {"digest": fixtures.digest, "pinned": true})
 	img := fixtures.dockerfile_image("from", 4, "alpine:latest@sha256:…", "digest", ref)
-	count(deny) == 1 with input as fixtures.dockerfile_with(img)
-	rules := fixtures.rules_with("dockerfile-no-latest", {"allow_when_pinned": true})
-	count(deny) == 0 with input as fixtures.dockerfile_with(img) with data.sigil.config.rules as rules
+	count(deny) == 0 with input as fixtures.dockerfile_with(img)
+	rules := fixtures.rules_with("dockerfile-no-latest", {"allow_when_pinned": false})
+	count(deny) == 1 with input as fixtures.dockerfile_with(img) with data.sigil.config.rules as rules
 }
