@@ -8,5 +8,8 @@ use sigil::oci::manifest::Manifest;
 fuzz_target!(|data: &[u8]| {
     let _ = Manifest::parse(data, None);
     let _ = Manifest::parse(data, Some("application/vnd.oci.image.index.v1+json"));
-    let _ = Manifest::parse(data, Some("application/vnd.docker.distribution.manifest.v2+json"));
+    let _ = Manifest::parse(
+        data,
+        Some("application/vnd.docker.distribution.manifest.v2+json"),
+    );
 });
