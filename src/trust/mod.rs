@@ -371,6 +371,13 @@ fn entry(
             )));
         }
     }
+    if !e.attestations.is_empty() && signers.is_empty() {
+        return Err(ctx(
+            "`attestations` are verified with the entry's `signers`, and none are listed (no \
+             attestation could ever count)"
+                .into(),
+        ));
+    }
     for (i, a) in e.attestations.iter().enumerate() {
         let has_type = a.get("predicate_type").is_some_and(Json::is_string)
             || a.get("predicate_types").is_some_and(Json::is_array);

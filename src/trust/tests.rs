@@ -153,9 +153,14 @@ fn mistakes_are_refused_with_their_line() {
             "can never be met",
         ),
         (
-            "version: 1\nimages:\n  - name: a\n    match: '**'\n    attestations: [{name: x}]\n",
+            "version: 1\nimages:\n  - name: a\n    match: '**'\n    signers: [{key: keys/cosign.pub}]\n    attestations: [{name: x}]\n",
             3,
             "predicate_type",
+        ),
+        (
+            "version: 1\nimages:\n  - name: a\n    match: '**'\n    attestations: [{predicate_type: x}]\n",
+            3,
+            "none are listed",
         ),
         (
             "version: 1\nimages:\n  - name: a\n    match: '**'\n    roots: ca/missing.pem\n",
