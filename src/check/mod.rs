@@ -246,7 +246,7 @@ impl Checker {
             }
             decision.allowed = decision.errors.is_empty();
         }
-        let rules = rule_outcomes(&engine.rules_config(), &decision, requested);
+        let rules = rule_outcomes(engine.rules_config(), &decision, requested);
         let mut reports = reports.into_iter();
         let (signatures, attestations) = reports.next().expect("the root's reports");
         let platforms = g

@@ -281,6 +281,8 @@ pub struct PolicyEngine {
     options: EngineOptions,
     set: PolicySet,
     data: regorus::Value,
+    /// `data.sigil.config.rules` as loaded (null when absent), read once.
+    rules_config: Json,
     tests: OnceLock<Result<(regorus::Engine, Vec<TestRule>), String>>,
 }
 
@@ -429,6 +431,10 @@ impl PolicyEngine {
             options,
             set,
             data,
+            rules_config: merged
+                .pointer("/sigil/config/rules")
+                .cloned()
+                .unwrap_or(Json::Null),
             tests: OnceLock::new(),
         })
     }
@@ -497,11 +503,8 @@ impl PolicyEngine {
     }
 
     /// The rule configuration in effect (`data.sigil.config.rules`), null when absent.
-    pub fn rules_config(&self) -> Json {
-        serde_json::to_value(&self.data)
-            .ok()
-            .and_then(|d| d.pointer("/sigil/config/rules").cloned())
-            .unwrap_or(Json::Null)
+    pub fn rules_config(&self) -> &Json {
+        &self.rules_config
     }
 
     pub fn options(&self) -> EngineOptions {
