@@ -385,17 +385,10 @@ impl Verdict {
             platforms: Vec::new(),
             allowed: false,
             error: None,
-            evaluations: vec![Evaluation {
-                entry: None,
-                mode: Mode::Enforce,
-                requested: false,
-                allowed: false,
-                signatures: None,
-                attestations: None,
-                platforms: Vec::new(),
-                rules: Vec::new(),
-                decision: Decision::from_error(error),
-            }],
+            evaluations: vec![Evaluation::denied_outright(
+                Decision::from_error(error),
+                Vec::new(),
+            )],
         }
     }
 
@@ -433,6 +426,22 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
+    /// A denial decided before any evidence was judged (no trust entry matched, or the
+    /// policies could not be loaded).
+    fn denied_outright(decision: Decision, rules: Vec<RuleOutcome>) -> Evaluation {
+        Evaluation {
+            entry: None,
+            mode: Mode::Enforce,
+            requested: false,
+            allowed: false,
+            signatures: None,
+            attestations: None,
+            platforms: Vec::new(),
+            rules,
+            decision,
+        }
+    }
+
     fn unmatched(name: &str, trust: &std::path::Path) -> Evaluation {
         let msg = format!(
             "{name} matches no entry of the trust file {}, which denies unmatched images",
@@ -446,26 +455,19 @@ impl Evaluation {
             rule: "deny".into(),
             details: Json::Null,
         };
-        Evaluation {
-            entry: None,
-            mode: Mode::Enforce,
-            requested: false,
-            allowed: false,
-            signatures: None,
-            attestations: None,
-            platforms: Vec::new(),
-            rules: vec![RuleOutcome {
+        Evaluation::denied_outright(
+            Decision {
+                allowed: false,
+                results: vec![result],
+                errors: Vec::new(),
+            },
+            vec![RuleOutcome {
                 code: UNMATCHED_CODE.into(),
                 name: "trust-entry-matched".into(),
                 outcome: Outcome::Deny,
                 messages: vec![msg],
             }],
-            decision: Decision {
-                allowed: false,
-                results: vec![result],
-                errors: Vec::new(),
-            },
-        }
+        )
     }
 }
 

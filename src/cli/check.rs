@@ -109,13 +109,7 @@ pub async fn run(a: CheckArgs) -> anyhow::Result<u8> {
         }
     }
     let s = summary(&verdicts);
-    Ok(if s.errors > 0 {
-        super::EXIT_ERROR
-    } else if s.denied > 0 {
-        super::EXIT_DENIED
-    } else {
-        super::EXIT_OK
-    })
+    Ok(super::exit_code(s.errors > 0, s.denied > 0))
 }
 
 /// Checks every image concurrently (requests are bounded by the registry client), with

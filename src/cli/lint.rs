@@ -105,13 +105,7 @@ judged after {:.1} ms, output written after {:.1} ms",
     // The process ends right after: handing the memory back piece by piece (every parsed
     // file, finding and the compiled engine) would only delay the exit.
     std::mem::forget((report, prepared, linter));
-    Ok(if summary.errors > 0 {
-        super::EXIT_ERROR
-    } else if summary.denials > 0 {
-        super::EXIT_DENIED
-    } else {
-        super::EXIT_OK
-    })
+    Ok(super::exit_code(summary.errors > 0, summary.denials > 0))
 }
 
 /// Machine output has no colour to strip: it goes to stdout through a buffer, and a closed

@@ -28,6 +28,18 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_DENIED: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
+/// The exit code of a run that judged several things: an error anywhere wins (an unchecked
+/// thing never passes), then any denial.
+pub fn exit_code(any_error: bool, any_denied: bool) -> u8 {
+    if any_error {
+        EXIT_ERROR
+    } else if any_denied {
+        EXIT_DENIED
+    } else {
+        EXIT_OK
+    }
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "sigil",

@@ -318,13 +318,7 @@ pub async fn run(a: PinArgs) -> anyhow::Result<u8> {
         i.status == Status::Refused
             || (a.check && matches!(i.status, Status::Unpinned | Status::Moved))
     });
-    Ok(if any_error {
-        super::EXIT_ERROR
-    } else if any_denied {
-        super::EXIT_DENIED
-    } else {
-        super::EXIT_OK
-    })
+    Ok(super::exit_code(any_error, any_denied))
 }
 
 /// The platform to pin for a use: none (the index) unless `--platform` is given, then the

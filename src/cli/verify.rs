@@ -263,13 +263,7 @@ pub async fn run_checks(a: VerifyCommon, check: Check) -> anyhow::Result<u8> {
             }
         }
     }
-    Ok(if any_error {
-        super::EXIT_ERROR
-    } else if any_denied {
-        super::EXIT_DENIED
-    } else {
-        super::EXIT_OK
-    })
+    Ok(super::exit_code(any_error, any_denied))
 }
 
 /// The trust the flags describe: keys, certificate policy, required annotations and signers.

@@ -6,14 +6,13 @@
 use std::collections::BTreeMap;
 
 use crate::discover::{self, LegacyKind};
-use crate::oci::manifest::Manifest;
 use crate::oci::{Digest, media};
-use crate::sign::attach::BUNDLE_PREDICATE_ANNOTATION;
-use crate::sign::bundle::{BUNDLE_V03_MEDIA_TYPE, Bundle};
+use crate::sign::bundle::Bundle;
 use crate::sign::dsse::{COSIGN_SIGN_PREDICATE, Envelope};
 use crate::store::{ReferrerSource, Repository, Result, StoreError};
 use crate::verify::signatures::{
-    Finding, MAX_SIGNATURES, Report, SignatureFormat, VerifyOptions, fetch_blobs, rejected,
+    Finding, MAX_SIGNATURES, Report, SignatureFormat, VerifyOptions, bundle_referrers, fetch_blobs,
+    rejected,
 };
 use crate::verify::signer::CertificateMaterial;
 use crate::verify::statement::{PredicateRule, check_envelope};
@@ -74,40 +73,16 @@ impl AttestationEvidence {
             (Some(c), Some(want)) => c == want,
             _ => true,
         };
-        let mut findings = Vec::new();
-        let mut candidates = Vec::new();
-        for r in &attached.referrers {
-            if r.artifact_type != BUNDLE_V03_MEDIA_TYPE
-                || !wanted(r.annotations.get(BUNDLE_PREDICATE_ANNOTATION))
-            {
-                continue;
-            }
-            let location = format!("referrer {}", r.digest);
-            match &r.manifest.manifest {
-                Manifest::Image(m)
-                    if m.layers.len() == 1 && m.layers[0].media_type == BUNDLE_V03_MEDIA_TYPE =>
-                {
-                    candidates.push(Candidate {
-                        format: SignatureFormat::Bundle,
-                        location,
-                        blob: m.layers[0].digest.clone(),
-                        layer_annotations: BTreeMap::new(),
-                    })
-                }
-                _ => findings.push(rejected(
-                    SignatureFormat::Bundle,
-                    location,
-                    "referrer is not a single-bundle manifest",
-                )),
-            }
-        }
-        for r in &attached.rejected {
-            findings.push(rejected(
-                SignatureFormat::Bundle,
-                format!("referrer {}", r.digest),
-                &r.reason,
-            ));
-        }
+        let (bundles, mut findings) = bundle_referrers(attached, wanted);
+        let mut candidates: Vec<Candidate> = bundles
+            .into_iter()
+            .map(|(location, blob)| Candidate {
+                format: SignatureFormat::Bundle,
+                location,
+                blob,
+                layer_annotations: BTreeMap::new(),
+            })
+            .collect();
         for l in attached.legacy.iter().filter(|l| l.kind == LegacyKind::Att) {
             for (i, layer) in l.layers.iter().enumerate() {
                 let location = format!("{} layer {i}", l.tag);

@@ -199,45 +199,15 @@ impl SignatureEvidence {
             format!("referrers of {digest} ({})", attached.referrers_source),
             format!("tag {}", LegacyKind::Sig.tag_for(digest)),
         ];
-        let mut findings = Vec::new();
-        let mut candidates = Vec::new();
-        for r in &attached.referrers {
-            if r.artifact_type != BUNDLE_V03_MEDIA_TYPE {
-                continue;
-            }
-            // Attestations share the bundle format; the annotation is only a hint (the
-            // statement's own predicateType is checked after verification).
-            if let Some(p) = r
-                .annotations
-                .get(crate::sign::attach::BUNDLE_PREDICATE_ANNOTATION)
-                && p != COSIGN_SIGN_PREDICATE
-            {
-                continue;
-            }
-            let location = format!("referrer {}", r.digest);
-            match &r.manifest.manifest {
-                Manifest::Image(m)
-                    if m.layers.len() == 1 && m.layers[0].media_type == BUNDLE_V03_MEDIA_TYPE =>
-                {
-                    candidates.push(Candidate::Bundle {
-                        location,
-                        blob: m.layers[0].digest.clone(),
-                    })
-                }
-                _ => findings.push(rejected(
-                    SignatureFormat::Bundle,
-                    location,
-                    "referrer is not a single-bundle manifest",
-                )),
-            }
-        }
-        for r in &attached.rejected {
-            findings.push(rejected(
-                SignatureFormat::Bundle,
-                format!("referrer {}", r.digest),
-                &r.reason,
-            ));
-        }
+        // Attestations share the bundle format; the annotation is only a hint (the
+        // statement's own predicateType is checked after verification).
+        let (bundles, mut findings) = bundle_referrers(attached, |claimed| {
+            claimed.is_none_or(|p| p == COSIGN_SIGN_PREDICATE)
+        });
+        let mut candidates: Vec<Candidate> = bundles
+            .into_iter()
+            .map(|(location, blob)| Candidate::Bundle { location, blob })
+            .collect();
         for l in attached.legacy.iter().filter(|l| l.kind == LegacyKind::Sig) {
             for (i, layer) in l.layers.iter().enumerate() {
                 let location = format!("{} layer {i}", l.tag);
@@ -308,6 +278,49 @@ impl SignatureEvidence {
             opts.min_signatures,
         )
     }
+}
+
+/// The bundle referrers of `attached` whose predicate annotation `wanted` accepts (`None`
+/// when a referrer has none), each as its location and bundle blob; and the findings for
+/// those refused: not a single-bundle manifest, or refused by discovery (a foreign subject,
+/// a missing manifest). Shared by signature and attestation gathering.
+pub(crate) fn bundle_referrers(
+    attached: &discover::Attached,
+    wanted: impl Fn(Option<&String>) -> bool,
+) -> (Vec<(String, Digest)>, Vec<Finding>) {
+    let mut bundles = Vec::new();
+    let mut findings = Vec::new();
+    for r in &attached.referrers {
+        if r.artifact_type != BUNDLE_V03_MEDIA_TYPE
+            || !wanted(
+                r.annotations
+                    .get(crate::sign::attach::BUNDLE_PREDICATE_ANNOTATION),
+            )
+        {
+            continue;
+        }
+        let location = format!("referrer {}", r.digest);
+        match &r.manifest.manifest {
+            Manifest::Image(m)
+                if m.layers.len() == 1 && m.layers[0].media_type == BUNDLE_V03_MEDIA_TYPE =>
+            {
+                bundles.push((location, m.layers[0].digest.clone()))
+            }
+            _ => findings.push(rejected(
+                SignatureFormat::Bundle,
+                location,
+                "referrer is not a single-bundle manifest",
+            )),
+        }
+    }
+    for r in &attached.rejected {
+        findings.push(rejected(
+            SignatureFormat::Bundle,
+            format!("referrer {}", r.digest),
+            &r.reason,
+        ));
+    }
+    (bundles, findings)
 }
 
 /// Fetches blobs concurrently (bounded by the registry client), in the order given. Any
