@@ -102,8 +102,18 @@ fn render_children(children: &[Node], prefix: &str, out: &mut String) {
 /// Writes to stdout through anstream (strips colour when it should); a closed pipe is not
 /// an error.
 pub fn print(text: &str) -> std::io::Result<()> {
-    let mut out = anstream::stdout();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+    let stdout = std::io::stdout();
+    // Colour is kept or stripped in memory first, so the text goes out in one write: a
+    // stripping stream writes each run of text on its own, which costs a system call per
+    // line on a pipe (two per image for `verify` of many images).
+    let mut rendered = anstream::AutoStream::new(
+        Vec::with_capacity(text.len()),
+        anstream::AutoStream::choice(&stdout),
+    );
+    rendered.write_all(text.as_bytes())?;
+    let rendered = rendered.into_inner();
+    let mut out = stdout.lock();
+    match out.write_all(&rendered).and_then(|_| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         r => r,
     }
