@@ -2,8 +2,9 @@
 //! equal `crane digest` (with `--platform` too), the pinned file names the same images
 //! apart from the pins and passes hadolint and sigil's own Dockerfile rules (digest pinned,
 //! no latest), which the original fails; a second run changes nothing, a moved
-//! tag fails `--check` by name, `--dry-run` only prints, a missing tag writes nothing, and
-//! `--verify` pins the signed image and refuses the unsigned one.
+//! tag fails `--check` by name, `--dry-run` only prints, a missing tag or an unreachable or
+//! silent registry writes nothing, and `--verify` pins the signed image and refuses the
+//! unsigned one.
 
 use serde_json::Value;
 
@@ -415,6 +416,47 @@ fn a_missing_tag_exits_2_and_writes_nothing() {
     );
     env.sigil(&["pin", "--allow-http-registry", "absent"])
         .code(2);
+}
+
+#[test]
+fn an_unreachable_or_silent_registry_exits_2_and_writes_nothing() {
+    let env = Env::new();
+    // Nothing listens on this port.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed_host = closed.local_addr().unwrap().to_string();
+    drop(closed);
+    // This one accepts connections and never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_host = silent.local_addr().unwrap().to_string();
+    let _held = std::thread::spawn(move || {
+        let mut conns = Vec::new();
+        for c in silent.incoming() {
+            conns.push(c);
+        }
+    });
+    for (host, says) in [(&closed_host, "connect"), (&silent_host, "timed out")] {
+        let file = env.path().join("Dockerfile");
+        let text = format!("FROM {host}/app:v1\n");
+        std::fs::write(&file, &text).unwrap();
+        let started = std::time::Instant::now();
+        let run = env.sigil(&[
+            "pin",
+            "--allow-http-registry",
+            "--registry-timeout",
+            "1",
+            "--registry-retries",
+            "0",
+        ]);
+        run.code(2);
+        let all = format!("{}{}", run.stdout, run.stderr).to_lowercase();
+        assert!(all.contains(host.as_str()) && all.contains(says), "{all}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{host}: took {:?}",
+            started.elapsed()
+        );
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+    }
 }
 
 #[test]
