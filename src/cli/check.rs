@@ -2,7 +2,6 @@
 //! and evaluate the policy library for each image, and print the decision trace. Exit 0
 //! when every image is allowed, 1 when one is denied, 2 when one could not be checked.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -120,7 +119,7 @@ async fn check_all(
     a: &CheckArgs,
 ) -> anyhow::Result<Vec<Verdict>> {
     let client = a.registry.client()?;
-    let progress = Progress::new(images.len(), a.output == CheckFormat::Text);
+    let progress = output::Progress::new(images.len(), a.output == CheckFormat::Text);
     let mut tasks = tokio::task::JoinSet::new();
     for (i, image) in images.into_iter().enumerate() {
         let checker = checker.clone();
@@ -153,33 +152,6 @@ fn summary(verdicts: &[Verdict]) -> Summary {
         allowed,
         denied: verdicts.len() - allowed - errors,
         errors,
-    }
-}
-
-/// "checked 12/200" on a terminal's standard error, for runs of more than one image.
-struct Progress {
-    total: usize,
-    on: bool,
-}
-
-impl Progress {
-    fn new(total: usize, text: bool) -> Progress {
-        Progress {
-            total,
-            on: text && total > 1 && std::io::stderr().is_terminal(),
-        }
-    }
-
-    fn tick(&self, done: usize) {
-        if self.on {
-            anstream::eprint!("\rchecked {done}/{}", self.total);
-        }
-    }
-
-    fn clear(&self) {
-        if self.on {
-            anstream::eprint!("\r\x1b[K");
-        }
     }
 }
 

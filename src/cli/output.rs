@@ -135,6 +135,40 @@ pub fn pinned(image: &crate::oci::ImageRef, digest: &crate::oci::Digest) -> Stri
     }
 }
 
+/// "checked 12/200" on a terminal's standard error, for runs of more than one image (`verify`
+/// and `check` in text mode). Cleared with spaces rather than an escape sequence, so it also
+/// disappears under `NO_COLOR`.
+pub struct Progress {
+    total: usize,
+    on: bool,
+}
+
+impl Progress {
+    pub fn new(total: usize, text: bool) -> Progress {
+        Progress {
+            total,
+            on: text && total > 1 && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        }
+    }
+
+    fn line(&self, done: usize) -> String {
+        format!("checked {done}/{}", self.total)
+    }
+
+    pub fn tick(&self, done: usize) {
+        if self.on {
+            let _ = write!(std::io::stderr(), "\r{}", self.line(done));
+        }
+    }
+
+    pub fn clear(&self) {
+        if self.on {
+            let width = self.line(self.total).len();
+            let _ = write!(std::io::stderr(), "\r{:width$}\r", "");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

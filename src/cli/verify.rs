@@ -218,10 +218,13 @@ pub async fn run_checks(a: VerifyCommon, check: Check) -> anyhow::Result<u8> {
             (i, outcome)
         });
     }
+    let progress = output::Progress::new(tasks.len(), a.output == output::Format::Text);
     let mut outcomes = Vec::new();
     while let Some(j) = tasks.join_next().await {
         outcomes.push(j.context("verification task failed")?);
+        progress.tick(outcomes.len());
     }
+    progress.clear();
     outcomes.sort_by_key(|(i, _)| *i);
     let outcomes: Vec<Outcome> = outcomes.into_iter().map(|(_, o)| o).collect();
 

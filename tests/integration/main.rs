@@ -18,3 +18,4 @@ mod pin;
 mod policy;
 mod provenance;
 mod signing;
+mod terminal;
