@@ -568,6 +568,89 @@ mod tests {
         ));
     }
 
+    /// A bundle validly signed by `key` whose statement names `digest`, followed by
+    /// `extra_subjects` other subjects, and carrying `tlog` transparency-log entries.
+    fn signed_bundle(
+        key: &PrivateKey,
+        digest: &Digest,
+        extra_subjects: usize,
+        tlog: usize,
+    ) -> Vec<u8> {
+        use crate::sign::dsse::{Envelope, EnvelopeSignature, Statement, Subject, pae};
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let mut statement = Statement::for_digest(
+            digest,
+            COSIGN_SIGN_PREDICATE,
+            serde_json::json!({}),
+            &BTreeMap::new(),
+        );
+        statement.subject.extend((0..extra_subjects).map(|i| {
+            Subject {
+                name: None,
+                digest: BTreeMap::from([(
+                    "sha256".to_string(),
+                    Digest::sha256_of(i.to_string().as_bytes())
+                        .hex()
+                        .to_string(),
+                )]),
+                annotations: None,
+            }
+        }));
+        let payload = serde_json::to_vec(&statement).unwrap();
+        let sig = key.sign(&pae(INTOTO_PAYLOAD_TYPE, &payload));
+        let envelope = Envelope {
+            payload: b64.encode(&payload),
+            payload_type: INTOTO_PAYLOAD_TYPE.into(),
+            signatures: vec![EnvelopeSignature {
+                sig: b64.encode(sig),
+                keyid: None,
+            }],
+        };
+        let mut bundle = Bundle::with_key(key.public().hint(), envelope);
+        bundle.verification_material.tlog_entries = vec![serde_json::json!({}); tlog];
+        serde_json::to_vec(&bundle).unwrap()
+    }
+
+    #[test]
+    fn oversized_bundles_are_refused_though_validly_signed() {
+        use crate::sign::bundle::MAX_TLOG_ENTRIES;
+        use crate::sign::dsse::MAX_SUBJECTS;
+        let key = PrivateKey::generate().unwrap();
+        let opts = VerifyOptions {
+            keys: vec![TrustedKey {
+                name: "cosign.pub".into(),
+                key: key.public(),
+            }],
+            min_signatures: 1,
+            ..Default::default()
+        };
+        let digest = Digest::sha256_of(b"image");
+        let check = |extra_subjects, tlog| {
+            let bytes = signed_bundle(&key, &digest, extra_subjects, tlog);
+            check_bundle("referrer".into(), &bytes, &digest, &opts)
+        };
+        // At the bounds: it counts.
+        let at = check(MAX_SUBJECTS - 1, MAX_TLOG_ENTRIES);
+        assert!(at.verified, "{:?}", at.reason);
+        // One transparency-log entry more: refused, saying why.
+        let over = check(0, MAX_TLOG_ENTRIES + 1);
+        assert!(!over.verified);
+        assert_eq!(
+            over.reason.as_deref(),
+            Some("bundle has 33 transparency-log entries, more than 32")
+        );
+        // One subject more: refused, saying why.
+        let over = check(MAX_SUBJECTS, 0);
+        assert!(!over.verified);
+        assert!(
+            over.reason
+                .as_deref()
+                .is_some_and(|r| r.contains("statement has 1025 subjects, more than 1024")),
+            "{:?}",
+            over.reason
+        );
+    }
+
     #[test]
     fn certificate_material_is_read_and_bounded() {
         let b64 = base64::engine::general_purpose::STANDARD;
