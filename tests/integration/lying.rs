@@ -385,6 +385,63 @@ fn tree_refuses_ten_thousand_referrers() {
 }
 
 #[test]
+fn verify_refuses_a_sig_manifest_with_more_layers_than_signatures_allowed() {
+    // A `.sig` manifest of 1,001 simple-signing layers (well under the manifest cap): verify
+    // refuses it by count, fetches none of the layers, and does not pass.
+    let subject = image("flooded");
+    let subject_digest = digest(&subject);
+    let layers: Vec<Value> = (0..1001)
+        .map(|i| {
+            json!({
+                "mediaType": "application/vnd.dev.cosign.simplesigning.v1+json",
+                "digest": digest(format!("payload {i}").as_bytes()),
+                "size": 200,
+                "annotations": {"dev.cosignproject.cosign/signature": "MEUCIQ=="}
+            })
+        })
+        .collect();
+    let sig = serde_json::to_vec(&json!({
+        "schemaVersion": 2,
+        "mediaType": OCI_MANIFEST,
+        "config": empty_descriptor(),
+        "layers": layers,
+    }))
+    .unwrap();
+    let sig_path = format!("/v2/app/manifests/{}.sig", subject_digest.replace(':', "-"));
+    let subject_path = format!("/v2/app/manifests/{subject_digest}");
+    let liar = Liar::start(move |r| {
+        if r.path() == subject_path {
+            manifest_reply(&subject)
+        } else if r.is("GET", &sig_path) {
+            manifest_reply(&sig)
+        } else {
+            Reply::not_found()
+        }
+    });
+    let key = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/keys/cosign.pub");
+    let image = format!("{}/app@{subject_digest}", liar.host());
+    for verb in ["verify", "check"] {
+        let run = sigil(&[verb, "--key", key, &image]);
+        assert_eq!(
+            run.code, 2,
+            "{verb} must not pass: {}{}",
+            run.stdout, run.stderr
+        );
+        let said = format!("{}{}", run.stdout, run.stderr);
+        assert!(
+            said.contains("1001 signatures attached, more than 1000"),
+            "{verb}: {said}"
+        );
+    }
+    let fetched = liar.requests("GET", "/v2/app/blobs/");
+    assert!(
+        fetched.is_empty(),
+        "no signature layer may be fetched: {} were",
+        fetched.len()
+    );
+}
+
+#[test]
 fn tree_detects_a_referrers_pagination_cycle() {
     let subject = image("paged");
     let pages = Arc::new(AtomicUsize::new(0));
