@@ -442,6 +442,45 @@ fn verify_refuses_a_sig_manifest_with_more_layers_than_signatures_allowed() {
 }
 
 #[test]
+fn check_refuses_an_index_with_more_platforms_than_it_reads() {
+    // An index of 65 platforms (a few kilobytes): check refuses it by count instead of
+    // fetching 65 manifests and configs, and the image is not allowed.
+    let platforms: Vec<Value> = (0..65)
+        .map(|i| {
+            let mut d = descriptor(&image(&format!("platform {i}")), None);
+            d["platform"] = json!({"os": "linux", "architecture": format!("arch{i}")});
+            d
+        })
+        .collect();
+    let multi = index(platforms);
+    let multi_digest = digest(&multi);
+    let path = format!("/v2/app/manifests/{multi_digest}");
+    let liar = Liar::start(move |r| {
+        if r.path() == path {
+            manifest_reply(&multi)
+        } else {
+            Reply::not_found()
+        }
+    });
+    let run = sigil(&["check", &format!("{}/app@{multi_digest}", liar.host())]);
+    run.code(2);
+    assert!(
+        run.stdout
+            .contains("index lists 65 platforms, more than 64"),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+    let children = liar
+        .log()
+        .into_iter()
+        .filter(|e| e.request.path().starts_with("/v2/app/manifests/sha256:"))
+        .filter(|e| !e.request.path().ends_with(&multi_digest[7..]))
+        .count();
+    assert_eq!(children, 0, "no platform manifest may be fetched");
+}
+
+#[test]
 fn tree_detects_a_referrers_pagination_cycle() {
     let subject = image("paged");
     let pages = Arc::new(AtomicUsize::new(0));
