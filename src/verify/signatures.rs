@@ -613,6 +613,8 @@ mod tests {
 
     #[test]
     fn oversized_bundles_are_refused_though_validly_signed() {
+        // A bundle past a bound is refused, not trimmed; of an envelope's signatures, only
+        // the first 16 are tried (bounded work per bundle).
         use crate::sign::bundle::MAX_TLOG_ENTRIES;
         use crate::sign::dsse::MAX_SUBJECTS;
         let key = PrivateKey::generate().unwrap();
@@ -638,6 +640,31 @@ mod tests {
         assert_eq!(
             over.reason.as_deref(),
             Some("bundle has 33 transparency-log entries, more than 32")
+        );
+        // Only the first 16 signatures of an envelope are tried: a valid one behind 16 junk
+        // signatures is not looked at, and behind 15 it is.
+        let behind = |junk: usize| {
+            let mut bundle: Bundle =
+                serde_json::from_slice(&signed_bundle(&key, &digest, 0, 0)).unwrap();
+            let env = bundle.dsse_envelope.as_mut().unwrap();
+            let junk_sig = crate::sign::dsse::EnvelopeSignature {
+                sig: base64::engine::general_purpose::STANDARD.encode(b"not a signature"),
+                keyid: None,
+            };
+            env.signatures
+                .splice(0..0, std::iter::repeat_n(junk_sig, junk));
+            let bytes = serde_json::to_vec(&bundle).unwrap();
+            check_bundle("referrer".into(), &bytes, &digest, &opts)
+        };
+        assert!(behind(15).verified);
+        let late = behind(16);
+        assert!(!late.verified);
+        assert!(
+            late.reason
+                .as_deref()
+                .is_some_and(|r| r.starts_with("signature does not verify with cosign.pub")),
+            "{:?}",
+            late.reason
         );
         // One subject more: refused, saying why.
         let over = check(MAX_SUBJECTS, 0);

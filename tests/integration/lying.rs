@@ -481,6 +481,42 @@ fn check_refuses_an_index_with_more_platforms_than_it_reads() {
 }
 
 #[test]
+fn check_refuses_an_image_configuration_over_its_cap_before_reading_it() {
+    // The manifest declares a 5 MiB configuration: refused from the descriptor, never fetched.
+    let config = json!({
+        "mediaType": "application/vnd.oci.image.config.v1+json",
+        "digest": digest(b"a very large configuration"),
+        "size": 5 * MIB,
+    });
+    let manifest = serde_json::to_vec(&json!({
+        "schemaVersion": 2,
+        "mediaType": OCI_MANIFEST,
+        "config": config,
+        "layers": [empty_descriptor()],
+    }))
+    .unwrap();
+    let manifest_digest = digest(&manifest);
+    let path = format!("/v2/app/manifests/{manifest_digest}");
+    let liar = Liar::start(move |r| {
+        if r.path() == path {
+            manifest_reply(&manifest)
+        } else {
+            Reply::not_found()
+        }
+    });
+    let run = sigil(&["check", &format!("{}/app@{manifest_digest}", liar.host())]);
+    run.code(2);
+    assert!(
+        run.stdout
+            .contains("image configuration of 5242880 bytes, more than 4194304"),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(liar.requests("GET", "/v2/app/blobs/").is_empty());
+}
+
+#[test]
 fn tree_detects_a_referrers_pagination_cycle() {
     let subject = image("paged");
     let pages = Arc::new(AtomicUsize::new(0));
