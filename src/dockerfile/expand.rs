@@ -5,11 +5,14 @@
 //! Quotes and escapes are removed from the result.
 //!
 //! The pattern operators of newer frontends (`${VAR#…}`, `${VAR%…}`, `${VAR/…}`) are refused
-//! with an error rather than guessed at, and nesting is bounded so hostile input cannot
-//! exhaust the stack.
+//! with an error rather than guessed at, nesting is bounded so hostile input cannot
+//! exhaust the stack, and so is the length of the result.
 
 /// Deepest `${A:-${B:-…}}` nesting accepted.
 pub const MAX_DEPTH: usize = 32;
+
+/// Longest text one word may expand to (`ENV A=$A$A` repeated doubles it on every line).
+pub const MAX_WORD_BYTES: usize = 1 << 20;
 
 /// Why a word could not be expanded; `offset` is a byte offset into the word.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,7 +119,11 @@ impl Expander<'_> {
                                 self.bump();
                                 break;
                             }
-                            Some('$') => out.push_str(&self.dollar(active, depth)?),
+                            Some('$') => {
+                                let at = self.offset();
+                                let value = self.dollar(active, depth)?;
+                                Self::append(&mut out, &value, at)?;
+                            }
                             Some(c) if c == self.escape => {
                                 self.bump();
                                 match self.bump() {
@@ -143,7 +150,11 @@ impl Expander<'_> {
                         }
                     }
                 }
-                '$' => out.push_str(&self.dollar(active, depth)?),
+                '$' => {
+                    let at = self.offset();
+                    let value = self.dollar(active, depth)?;
+                    Self::append(&mut out, &value, at)?;
+                }
                 c if c == self.escape => {
                     self.bump();
                     out.push(self.bump().unwrap_or(self.escape));
@@ -155,6 +166,19 @@ impl Expander<'_> {
             }
         }
         Ok(out)
+    }
+
+    /// Appends the value of the substitution at `at`, refusing a result over
+    /// [`MAX_WORD_BYTES`] (literal text cannot outgrow the input; substitutions can).
+    fn append(out: &mut String, value: &str, at: usize) -> Result<(), ExpandError> {
+        if out.len() + value.len() > MAX_WORD_BYTES {
+            return Err(Self::error_at(
+                at,
+                format!("the substitution expands to more than {MAX_WORD_BYTES} bytes"),
+            ));
+        }
+        out.push_str(value);
+        Ok(())
     }
 
     fn lookup(&self, name: &str, active: bool) -> Option<String> {
@@ -378,5 +402,22 @@ mod tests {
         assert!(with(&[], &deep).unwrap_err().message.contains("nested"));
         let ok = format!("{}x{}", "${A:-".repeat(MAX_DEPTH), "}".repeat(MAX_DEPTH));
         assert_eq!(with(&[], &ok).unwrap(), "x");
+    }
+
+    #[test]
+    fn results_are_bounded() {
+        let half = "x".repeat(MAX_WORD_BYTES / 2);
+        let v = [("H", half.as_str())];
+        assert_eq!(with(&v, "$H${H}").unwrap().len(), MAX_WORD_BYTES);
+        // (Literal text is bounded by the input; substitutions are what can grow.)
+        for word in ["x$H${H}", "\"$H$H$H\"", "${NOPE:-$H$H$H}", "$H${H:+y}$H"] {
+            match with(&v, word) {
+                Ok(text) => panic!("{word}: expanded to {} bytes", text.len()),
+                Err(e) => assert!(
+                    e.message.contains("expands to more than 1048576 bytes"),
+                    "{word}: {e:?}"
+                ),
+            }
+        }
     }
 }

@@ -33,6 +33,7 @@ pub mod lexer;
 pub mod pin;
 pub mod words;
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::io::Read;
@@ -47,8 +48,17 @@ use lexer::LogicalLine;
 /// Largest Dockerfile accepted.
 pub const MAX_DOCKERFILE_BYTES: usize = 10 * 1024 * 1024;
 
-/// Most `ENV` variables copied from parent to child stages while evaluating one file.
-const MAX_ENV_COPIES: usize = 1_000_000;
+/// Most `ENV` copied from parent to child stages while evaluating one file, in bytes of
+/// names and values plus [`ENV_ENTRY_COST`] per variable (a long chain of stages under a
+/// large ENV would otherwise take quadratic time and memory).
+const MAX_ENV_COPY_BYTES: usize = 64 << 20;
+/// What one copied variable counts for beyond its text (the map's own bookkeeping).
+const ENV_ENTRY_COST: usize = 64;
+
+/// Most text variable substitution may produce while evaluating one file, across all its
+/// words (each word is bounded by [`expand::MAX_WORD_BYTES`]; `ENV A=$A` repeated under a
+/// large `A` copies it on every line).
+const MAX_EXPANDED_BYTES: usize = 64 << 20;
 
 /// Why a Dockerfile was refused: where (1-based physical line and character column) and what.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -515,18 +525,10 @@ impl Dockerfile {
         raw: &str,
         spot: Spot,
         vars: expand::Lookup<'_>,
+        spent: &Cell<usize>,
     ) -> Result<String, ParseError> {
-        expand::expand(raw, self.directives.escape, vars).map_err(|e| {
-            let (line, column) = self
-                .instructions
-                .get(spot.instruction)
-                .map_or((1, 1), |i| i.position(spot.offset + e.offset));
-            ParseError {
-                line,
-                column,
-                message: format!("in {raw:?}: {}", e.message),
-            }
-        })
+        self.expand_tracked(raw, spot, vars, spent)
+            .map(|(text, _)| text)
     }
 
     fn error_at(&self, spot: Spot, message: impl Into<String>) -> ParseError {
@@ -577,6 +579,8 @@ impl Dockerfile {
     /// in [`ResolvedUse::missing`], so that a linter can report it. Fails when a
     /// substitution fails (`${X:?}`, bad syntax) or on a stage index out of range.
     pub fn resolve(&self, args: &BuildArgs) -> Result<Resolved, ParseError> {
+        // Bytes produced by substitution so far (see MAX_EXPANDED_BYTES).
+        let spent = Cell::new(0usize);
         let automatic = args.automatic();
         let mut global: BTreeMap<String, Option<String>> = automatic
             .iter()
@@ -587,7 +591,7 @@ impl Dockerfile {
                 (Some(v), _) => Some(v.clone()),
                 (None, Some(default)) => {
                     let lookup = |n: &str| global.get(n).cloned().flatten();
-                    Some(self.expand(default, decl.spot, &lookup)?)
+                    Some(self.expand(default, decl.spot, &lookup, &spent)?)
                 }
                 (None, None) => global.get(&decl.name).cloned().flatten(),
             };
@@ -608,10 +612,10 @@ impl Dockerfile {
         let mut copied = 0usize;
         for (i, stage) in self.stages.iter().enumerate() {
             let (base, missing) =
-                self.expand_tracked(&stage.base, stage.base_spot, &global_lookup)?;
+                self.expand_tracked(&stage.base, stage.base_spot, &global_lookup, &spent)?;
             let platform = match (&stage.platform, stage.platform_spot) {
                 (Some(raw), Some(spot)) => {
-                    Some(self.expand(raw, spot, &global_lookup)?).filter(|p| !p.is_empty())
+                    Some(self.expand(raw, spot, &global_lookup, &spent)?).filter(|p| !p.is_empty())
                 }
                 _ => None,
             };
@@ -658,7 +662,7 @@ impl Dockerfile {
                         let value = match (args.values.get(&decl.name), &decl.value) {
                             (Some(v), _) => Some(v.clone()),
                             (None, Some(default)) => {
-                                Some(self.expand(default, decl.spot, &lookup)?)
+                                Some(self.expand(default, decl.spot, &lookup, &spent)?)
                             }
                             (None, None) => global.get(&decl.name).cloned().flatten(),
                         };
@@ -666,15 +670,19 @@ impl Dockerfile {
                     }
                     Step::Env(decl) => {
                         let raw = decl.value.as_deref().unwrap_or_default();
-                        let value = self.expand(raw, decl.spot, &lookup)?;
+                        let value = self.expand(raw, decl.spot, &lookup, &spent)?;
                         if Rc::strong_count(&env) > 1 {
-                            copied += env.len();
-                            if copied > MAX_ENV_COPIES {
+                            copied += env
+                                .iter()
+                                .map(|(k, v)| k.len() + v.len() + ENV_ENTRY_COST)
+                                .sum::<usize>();
+                            if copied > MAX_ENV_COPY_BYTES {
                                 return Err(ParseError {
                                     line: decl.line,
                                     column: decl.column,
                                     message: format!(
-                                        "too much inherited ENV to evaluate (more than {MAX_ENV_COPIES} variables copied between stages)"
+                                        "too much inherited ENV to evaluate (more than {} MiB copied between stages)",
+                                        MAX_ENV_COPY_BYTES >> 20
                                     ),
                                 });
                             }
@@ -682,7 +690,7 @@ impl Dockerfile {
                         Rc::make_mut(&mut env).insert(decl.name.clone(), value);
                     }
                     Step::User { raw, spot } => {
-                        let (value, missing) = self.expand_tracked(raw, *spot, &lookup)?;
+                        let (value, missing) = self.expand_tracked(raw, *spot, &lookup, &spent)?;
                         let (line, column) = self
                             .instructions
                             .get(spot.instruction)
@@ -697,7 +705,7 @@ impl Dockerfile {
                         });
                     }
                     Step::From { kind, raw, spot } => {
-                        let (value, missing) = self.expand_tracked(raw, *spot, &lookup)?;
+                        let (value, missing) = self.expand_tracked(raw, *spot, &lookup, &spent)?;
                         let lower = value.to_ascii_lowercase();
                         let target = if let Some(&s) = names.get(lower.as_str()) {
                             Target::Stage(s)
@@ -751,23 +759,39 @@ impl Dockerfile {
         Ok(Resolved { stages, uses })
     }
 
+    /// Expands one word, naming the unset variables it needed; errors are placed at the
+    /// offending character, and the file's total substitution output is bounded.
     fn expand_tracked(
         &self,
         raw: &str,
         spot: Spot,
         vars: expand::Lookup<'_>,
+        spent: &Cell<usize>,
     ) -> Result<(String, Vec<String>), ParseError> {
-        expand::expand_tracked(raw, self.directives.escape, vars).map_err(|e| {
-            let (line, column) = self
-                .instructions
-                .get(spot.instruction)
-                .map_or((1, 1), |i| i.position(spot.offset + e.offset));
-            ParseError {
-                line,
-                column,
-                message: format!("in {raw:?}: {}", e.message),
-            }
-        })
+        let (text, missing) =
+            expand::expand_tracked(raw, self.directives.escape, vars).map_err(|e| {
+                let (line, column) = self
+                    .instructions
+                    .get(spot.instruction)
+                    .map_or((1, 1), |i| i.position(spot.offset + e.offset));
+                ParseError {
+                    line,
+                    column,
+                    message: format!("in {raw:?}: {}", e.message),
+                }
+            })?;
+        // Only what substitution added counts: the literal text is the file's own.
+        spent.set(spent.get() + text.len().saturating_sub(raw.len()));
+        if spent.get() > MAX_EXPANDED_BYTES {
+            return Err(self.error_at(
+                spot,
+                format!(
+                    "variable substitution produces more than {} MiB in this Dockerfile",
+                    MAX_EXPANDED_BYTES >> 20
+                ),
+            ));
+        }
+        Ok((text, missing))
     }
 }
 

@@ -512,6 +512,44 @@ fn inherited_env_is_shared_not_copied() {
     assert_eq!(uses.len(), 1);
 }
 
+#[test]
+fn substitution_bombs_are_positioned_errors_in_bounded_time() {
+    let start = std::time::Instant::now();
+    let refused = |text: &str| {
+        let df = Dockerfile::parse(text).unwrap();
+        df.external_images(&BuildArgs::default()).unwrap_err()
+    };
+    // Doubling on every line: refused where the value passes 1 MiB (line 2 + 17 doublings).
+    let mut text = String::from("FROM base\nENV A=xxxxxxxxxxxxxxxx\n");
+    text.push_str(&"ENV A=$A$A\n".repeat(60));
+    text.push_str("USER $A\n");
+    let e = refused(&text);
+    assert_eq!((e.line, e.column), (19, 9), "{e}");
+    assert!(
+        e.message.contains("expands to more than 1048576 bytes"),
+        "{e}"
+    );
+    // A large value copied line after line: refused when the file's substitutions pass 64 MiB.
+    let big = "y".repeat(900 * 1024);
+    let text = format!("FROM base\nENV A={big}\n{}", "ENV B=$A\n".repeat(200));
+    let e = refused(&text);
+    assert!(e.message.contains("more than 64 MiB"), "{e}");
+    assert!((60..80).contains(&e.line), "{e}");
+    // A large ENV inherited down a chain of stages that each change it: refused by the
+    // inherited-ENV budget rather than copied 200 times.
+    let mut text = format!("FROM base AS s0\nENV A={big}\n");
+    for n in 1..200 {
+        text.push_str(&format!("FROM s{} AS s{n}\nENV W{n}=1\n", n - 1));
+    }
+    let e = refused(&text);
+    assert!(e.message.contains("too much inherited ENV"), "{e}");
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
 fn dockerfile_ish() -> impl Strategy<Value = String> {
     let token = prop::sample::select(vec![
         "FROM ",

@@ -568,6 +568,16 @@ fn malformed_dockerfiles_are_positioned_errors() {
         ),
         ("nul", b"FROM alpine:3.20\n\x00RUN x\n".to_vec(), ":2:1:"),
         ("no-from", b"RUN echo\n".to_vec(), ":1:1:"),
+        // ENV doubling: 2^60 bytes if expanded; refused where it passes 1 MiB.
+        (
+            "env-bomb",
+            format!(
+                "FROM alpine:3.20\nENV A=xxxxxxxxxxxxxxxx\n{}USER $A\n",
+                "ENV A=$A$A\n".repeat(60)
+            )
+            .into_bytes(),
+            ":19:9:",
+        ),
     ];
     for (name, bytes, at) in &cases {
         std::fs::write(env.path().join(name), bytes).unwrap();
