@@ -51,7 +51,7 @@ pub struct ImportArgs {
 
 /// Loads a private key: cosign's encrypted format (asking for the passphrase) or plain PEM.
 pub fn load_private_key(path: &Path, password_file: Option<&Path>) -> anyhow::Result<PrivateKey> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::util::fs::read_text(path)
         .with_context(|| format!("cannot read key {}", path.display()))?;
     if text.contains("ENCRYPTED SIGSTORE PRIVATE KEY")
         || text.contains("ENCRYPTED COSIGN PRIVATE KEY")
@@ -101,7 +101,7 @@ pub fn generate(a: GenerateArgs) -> anyhow::Result<u8> {
 }
 
 pub fn import(a: ImportArgs) -> anyhow::Result<u8> {
-    let text = std::fs::read_to_string(&a.key)
+    let text = crate::util::fs::read_text(&a.key)
         .with_context(|| format!("cannot read {}", a.key.display()))?;
     let key =
         PrivateKey::from_plain_pem(&text).with_context(|| format!("key {}", a.key.display()))?;
@@ -144,7 +144,7 @@ pub fn load_public_keys(paths: &[PathBuf]) -> anyhow::Result<Vec<crate::verify::
             vec![p.clone()]
         };
         for f in files {
-            let text = std::fs::read_to_string(&f)
+            let text = crate::util::fs::read_text(&f)
                 .with_context(|| format!("cannot read key {}", f.display()))?;
             let key = PublicKey::from_pem(&text)
                 .with_context(|| format!("public key {}", f.display()))?;

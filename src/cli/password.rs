@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 /// Reads the passphrase; `confirm` asks twice when prompting (for new keys).
 pub fn read(password_file: Option<&Path>, confirm: bool) -> anyhow::Result<Zeroizing<String>> {
     if let Some(path) = password_file {
-        let text = std::fs::read_to_string(path)
+        let text = crate::util::fs::read_text(path)
             .with_context(|| format!("cannot read password file {}", path.display()))?;
         let first = text.lines().next().unwrap_or("");
         return Ok(Zeroizing::new(first.to_string()));

@@ -162,7 +162,7 @@ fn load_certificate(
         }
         return Ok((None, None));
     };
-    let bytes = std::fs::read(path)
+    let bytes = crate::util::fs::read(path)
         .with_context(|| format!("cannot read certificate {}", path.display()))?;
     let der = match std::str::from_utf8(&bytes)
         .ok()
@@ -188,7 +188,7 @@ fn load_certificate(
     let now = crate::util::time::now_unix();
     let chain = match &a.certificate_chain {
         Some(p) => {
-            let text = std::fs::read_to_string(p)
+            let text = crate::util::fs::read_text(p)
                 .with_context(|| format!("cannot read certificate chain {}", p.display()))?;
             let chain = certificate::pem_certificates(
                 &text,

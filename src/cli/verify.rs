@@ -107,8 +107,8 @@ pub fn read_images(
 ) -> anyhow::Result<Vec<ImageRef>> {
     let mut images = images.to_vec();
     if let Some(f) = from_file {
-        let text =
-            std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?;
+        let text = crate::util::fs::read_text(f)
+            .with_context(|| format!("cannot read {}", f.display()))?;
         for (n, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -290,8 +290,8 @@ fn read_certificates(
     path: &std::path::Path,
     max: usize,
 ) -> anyhow::Result<Vec<x509_cert::Certificate>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = crate::util::fs::read_text(path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     certificate::pem_certificates(&text, &path.display().to_string(), max)?
         .iter()
         .map(|d| certificate::parse(d).map_err(anyhow::Error::from))

@@ -84,7 +84,7 @@ impl OciLayout {
     /// Opens an existing layout.
     pub fn open(root: &Path) -> Result<OciLayout> {
         let marker = root.join(LAYOUT_FILE);
-        let text = std::fs::read(&marker).map_err(|e| match e.kind() {
+        let text = crate::util::fs::read(&marker).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => LayoutError::NotALayout(root.to_path_buf()),
             _ => LayoutError::Io {
                 path: marker.clone(),

@@ -46,7 +46,7 @@ pub fn parse_data(text: &str, yaml: bool) -> Result<Value, String> {
 /// Reads a data file (`.yaml`/`.yml` as YAML, anything else as JSON or else YAML). The
 /// document must be an object: it is merged at the root of `data`.
 pub fn load_data_file(path: &Path) -> Result<Value, PolicyError> {
-    let text = std::fs::read_to_string(path).map_err(|e| PolicyError::Io {
+    let text = crate::util::fs::read_text(path).map_err(|e| PolicyError::Io {
         path: path.display().to_string(),
         message: e.to_string(),
     })?;

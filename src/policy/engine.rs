@@ -115,7 +115,7 @@ impl PolicySet {
     }
 
     fn add_file(&mut self, path: &Path) -> Result<(), PolicyError> {
-        let source = std::fs::read_to_string(path).map_err(|e| PolicyError::Io {
+        let source = crate::util::fs::read_text(path).map_err(|e| PolicyError::Io {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;

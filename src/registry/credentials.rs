@@ -96,10 +96,11 @@ impl CredentialStore {
     pub fn load(explicit: Option<Credential>, config_path: Option<&Path>) -> Result<Self> {
         let config = match config_path {
             Some(path) if path.exists() => {
-                let text = std::fs::read(path).map_err(|e| RegistryError::DockerConfig {
-                    path: path.display().to_string(),
-                    detail: e.to_string(),
-                })?;
+                let text =
+                    crate::util::fs::read(path).map_err(|e| RegistryError::DockerConfig {
+                        path: path.display().to_string(),
+                        detail: e.to_string(),
+                    })?;
                 let parsed: ConfigFile =
                     serde_json::from_slice(&text).map_err(|e| RegistryError::DockerConfig {
                         path: path.display().to_string(),

@@ -509,7 +509,7 @@ fn base_builder(opts: &ClientOptions) -> reqwest::ClientBuilder {
 /// Reads a PEM CA file and checks that every block is a parseable X.509 certificate, so a
 /// corrupt file is an error whatever other TLS flags say (never a silent fallback).
 fn load_ca_file(path: &std::path::Path) -> Result<Vec<Vec<u8>>> {
-    let text = std::fs::read(path)
+    let text = crate::util::fs::read(path)
         .map_err(|e| RegistryError::Tls(format!("cannot read CA file {}: {e}", path.display())))?;
     let text = String::from_utf8_lossy(&text);
     let blocks = crate::sign::pem::parse_all(&text).unwrap_or_default();

@@ -111,7 +111,8 @@ impl TrustFile {
                 meta.len()
             )));
         }
-        let text = std::fs::read_to_string(path).map_err(|e| whole(format!("cannot read: {e}")))?;
+        let text = crate::util::fs::read_text_bounded(path, MAX_TRUST_FILE_BYTES)
+            .map_err(|e| whole(format!("cannot read: {e}")))?;
         let base = path.parent().unwrap_or(Path::new("."));
         TrustFile::parse(&text, path, base)
     }
@@ -269,7 +270,7 @@ fn entry(
     let read_certs = |p: &str| -> Result<Vec<x509_cert::Certificate>, EntryError> {
         let full = resolve(p);
         let l = line_of(text, p, line);
-        let text = std::fs::read_to_string(&full).map_err(|err| (l, format!("{p}: {err}")))?;
+        let text = crate::util::fs::read_text(&full).map_err(|err| (l, format!("{p}: {err}")))?;
         certificate::pem_certificates(&text, p, certificate::MAX_TRUSTED)
             .and_then(|ders| ders.iter().map(|d| certificate::parse(d)).collect())
             .map_err(|err| (l, format!("{p}: {err}")))
@@ -430,7 +431,7 @@ fn load_key(k: &str, resolve: &dyn Fn(&str) -> PathBuf) -> Result<TrustedKey, St
         });
     }
     let path = resolve(k);
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("key {k}: {e}"))?;
+    let text = crate::util::fs::read_text(&path).map_err(|e| format!("key {k}: {e}"))?;
     let key = PublicKey::from_pem(&text).map_err(|e| format!("key {k}: {e}"))?;
     Ok(TrustedKey {
         name: k.to_string(),

@@ -1,8 +1,45 @@
-//! Atomic file writes: a temporary file in the destination's own directory, flushed, then
-//! renamed over the target, so a crash or error never leaves a half-written file.
+//! Local files, read and written safely. Writes are atomic: a temporary file in the
+//! destination's own directory, flushed, then renamed over the target, so a crash or error
+//! never leaves a half-written file. Whole-file reads are bounded, so that `--key /dev/zero`
+//! or a runaway file is an error rather than all of memory.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
+
+/// Largest local file read whole (keys, certificates, policies, data, inputs, reference
+/// lists, Docker config) where no tighter bound applies.
+pub const MAX_LOCAL_FILE_BYTES: u64 = 64 << 20;
+
+/// Reads all of `path` if it holds at most `max` bytes; reads no more than `max + 1` bytes
+/// to find out, so an endless file (a device, a FIFO) is refused too.
+pub fn read_bounded(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("larger than {max} bytes"),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// [`read_bounded`], as UTF-8 text.
+pub fn read_text_bounded(path: &Path, max: u64) -> std::io::Result<String> {
+    String::from_utf8(read_bounded(path, max)?)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"))
+}
+
+/// [`read_text_bounded`] with [`MAX_LOCAL_FILE_BYTES`].
+pub fn read_text(path: &Path) -> std::io::Result<String> {
+    read_text_bounded(path, MAX_LOCAL_FILE_BYTES)
+}
+
+/// [`read_bounded`] with [`MAX_LOCAL_FILE_BYTES`].
+pub fn read(path: &Path) -> std::io::Result<Vec<u8>> {
+    read_bounded(path, MAX_LOCAL_FILE_BYTES)
+}
 
 /// Writes `bytes` to `path` atomically, creating parent directories as needed. On Unix the
 /// file gets `mode` (e.g. 0o600 for private keys) before any byte is written.
@@ -47,6 +84,23 @@ fn unique() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_are_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        std::fs::write(&p, b"12345").unwrap();
+        assert_eq!(read_bounded(&p, 5).unwrap(), b"12345");
+        let e = read_bounded(&p, 4).unwrap_err();
+        assert_eq!(e.to_string(), "larger than 4 bytes");
+        #[cfg(unix)]
+        {
+            let e = read_bounded(Path::new("/dev/zero"), 1 << 20).unwrap_err();
+            assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
+        }
+        std::fs::write(&p, b"\xff").unwrap();
+        assert_eq!(read_text(&p).unwrap_err().to_string(), "not UTF-8 text");
+    }
 
     #[test]
     fn replaces_whole_files_and_leaves_no_temporaries() {

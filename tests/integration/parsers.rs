@@ -98,3 +98,54 @@ fn a_hostile_scrypt_cost_is_refused_without_running_it() {
     assert!(err.contains("beyond what sigil accepts"), "{err}");
     assert!(start.elapsed().as_secs() < 1);
 }
+
+#[cfg(unix)]
+#[test]
+fn endless_local_files_are_refused_not_read_into_memory() {
+    // /dev/zero as a key, a reference list, a trust file, a policy, a password file and a
+    // CA file: each is refused after a bounded read, with exit 2 and the file named.
+    let env = crate::harness::Env::new();
+    let public = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/keys/cosign.pub");
+    let image =
+        "oci:nowhere@sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+    let private = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/keys/cosign.key");
+    let cases: [&[&str]; 7] = [
+        &["verify", "--key", "/dev/zero", image],
+        &["verify", "--key", public, "--from-file", "/dev/zero"],
+        &["check", "--trust", "/dev/zero", image],
+        &["policy", "eval", "-p", "/dev/zero", "--input", public],
+        &["sign", "--key", "/dev/zero", image],
+        &[
+            "sign",
+            "--key",
+            private,
+            "--password-file",
+            "/dev/zero",
+            image,
+        ],
+        &[
+            "verify",
+            "--certificate-identity",
+            "a",
+            "--certificate-oidc-issuer",
+            "b",
+            "--ca-roots",
+            "/dev/zero",
+            image,
+        ],
+    ];
+    for args in cases {
+        let run = env.sigil(args);
+        run.code(2);
+        assert!(
+            run.stderr.contains("/dev/zero") && run.stderr.contains("larger than"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(
+            run.elapsed < std::time::Duration::from_secs(10),
+            "{args:?}: {:?}",
+            run.elapsed
+        );
+    }
+}
