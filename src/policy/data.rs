@@ -34,7 +34,9 @@ pub fn parse_data(text: &str, yaml: bool) -> Result<Value, String> {
     } else {
         serde_json::from_str::<Value>(text).err()
     };
-    match regorus::Value::from_yaml_str(text) {
+    let parsed =
+        crate::util::yaml::parse(text, regorus::Value::from_yaml_str).map_err(|e| e.to_string())?;
+    match parsed {
         Ok(v) => serde_json::to_value(&v).map_err(|e| e.to_string()),
         Err(e) => Err(match json_error {
             Some(j) => format!("neither JSON ({j}) nor YAML ({e})"),

@@ -121,7 +121,16 @@ impl TrustFile {
     /// directory relative paths in it start from.
     pub fn parse(text: &str, path: &Path, base: &Path) -> Result<TrustFile, TrustError> {
         let name = path.display().to_string();
-        let raw: schema::RawTrustFile = yaml_serde::from_str(text).map_err(|e| {
+        let guarded =
+            crate::util::yaml::parse(text, |t| yaml_serde::from_str::<schema::RawTrustFile>(t))
+                .map_err(|e| TrustError {
+                    path: name.clone(),
+                    // The message gives the line.
+                    line: 0,
+                    column: 0,
+                    message: e.to_string(),
+                })?;
+        let raw: schema::RawTrustFile = guarded.map_err(|e| {
             let (line, column) = e
                 .location()
                 .map(|l| (l.line(), l.column()))

@@ -1,6 +1,7 @@
-//! Small helpers with no better home: civil-time arithmetic, atomic file writes and a
-//! unified diff.
+//! Small helpers with no better home: civil-time arithmetic, bounded reads and atomic
+//! writes of local files, guarded YAML parsing and a unified diff.
 
 pub mod diff;
 pub mod fs;
 pub mod time;
+pub mod yaml;

@@ -149,3 +149,62 @@ fn endless_local_files_are_refused_not_read_into_memory() {
         );
     }
 }
+
+#[test]
+fn deeply_nested_yaml_is_refused_in_bounded_time() {
+    // libyaml's algorithm is quadratic in flow nesting: 200,000 levels would take minutes.
+    let env = crate::harness::Env::new();
+    let n = 200_000;
+    let deep = format!("a: {}{}\n", "[".repeat(n), "]".repeat(n));
+    std::fs::write(env.path().join("deep.yaml"), &deep).unwrap();
+    std::fs::write(
+        env.path().join("sigil.yaml"),
+        format!("version: 1\nrules: {}{}\n", "[".repeat(n), "]".repeat(n)),
+    )
+    .unwrap();
+    std::fs::write(env.path().join("in.json"), "{}").unwrap();
+    // Brackets hidden in strings from the quick count: only the parse deadline stops this.
+    let sneaky = format!("a: {}1{}\n", "[\"]\", ".repeat(n), "]".repeat(n));
+    std::fs::write(env.path().join("sneaky.yaml"), &sneaky).unwrap();
+    let image =
+        "oci:nowhere@sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+    let cases: [(&[&str], &str, u64); 4] = [
+        (
+            &[
+                "policy",
+                "eval",
+                "--data",
+                "deep.yaml",
+                "--input",
+                "in.json",
+            ],
+            "brackets nest more than 1000 deep",
+            5,
+        ),
+        (
+            &["policy", "eval", "--input", "deep.yaml"],
+            "brackets nest more than 1000 deep",
+            5,
+        ),
+        (
+            &["check", "--trust", "sigil.yaml", image],
+            "brackets nest more than 1000 deep",
+            5,
+        ),
+        (
+            &["policy", "eval", "--input", "sneaky.yaml"],
+            "did not finish within 10s",
+            25,
+        ),
+    ];
+    for (args, says, secs) in cases {
+        let run = env.sigil(args);
+        run.code(2);
+        assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+        assert!(
+            run.elapsed < std::time::Duration::from_secs(secs),
+            "{args:?}: {:?}",
+            run.elapsed
+        );
+    }
+}
