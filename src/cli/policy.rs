@@ -228,21 +228,10 @@ fn render_tests(report: &TestReport, verbose: bool) -> String {
 
 fn read_input(path: &std::path::Path) -> anyhow::Result<Json> {
     let text = if path.as_os_str() == "-" {
-        {
-            use std::io::Read as _;
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .take(crate::util::fs::MAX_LOCAL_FILE_BYTES + 1)
-                .read_to_end(&mut bytes)?;
-            if bytes.len() as u64 > crate::util::fs::MAX_LOCAL_FILE_BYTES {
-                anyhow::bail!(
-                    "the input on standard input is larger than {} bytes",
-                    crate::util::fs::MAX_LOCAL_FILE_BYTES
-                );
-            }
-            String::from_utf8(bytes)
-                .map_err(|_| anyhow::anyhow!("the input on standard input is not UTF-8"))?
-        }
+        let limit = crate::util::fs::MAX_LOCAL_FILE_BYTES;
+        crate::util::fs::read_to_end_bounded(std::io::stdin(), limit)
+            .and_then(crate::util::fs::utf8)
+            .map_err(|e| anyhow::anyhow!("cannot read the input on standard input: {e}"))?
     } else {
         crate::util::fs::read_text(path)
             .map_err(|e| anyhow::anyhow!("cannot read the input {}: {e}", path.display()))?

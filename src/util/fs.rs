@@ -10,12 +10,11 @@ use std::path::Path;
 /// lists, Docker config) where no tighter bound applies.
 pub const MAX_LOCAL_FILE_BYTES: u64 = 64 << 20;
 
-/// Reads all of `path` if it holds at most `max` bytes; reads no more than `max + 1` bytes
-/// to find out, so an endless file (a device, a FIFO) is refused too.
-pub fn read_bounded(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
-    let file = std::fs::File::open(path)?;
+/// Reads `reader` to its end if that is at most `max` bytes; reads no more than `max + 1`
+/// bytes to find out, so an endless source (a device, a FIFO, a pipe) is refused too.
+pub fn read_to_end_bounded(reader: impl Read, max: u64) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    file.take(max + 1).read_to_end(&mut bytes)?;
+    reader.take(max + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > max {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidData,
@@ -25,10 +24,20 @@ pub fn read_bounded(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// All of the file at `path`, if it holds at most `max` bytes.
+pub fn read_bounded(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    read_to_end_bounded(std::fs::File::open(path)?, max)
+}
+
+/// Bytes as UTF-8 text, or an `InvalidData` error.
+pub fn utf8(bytes: Vec<u8>) -> std::io::Result<String> {
+    String::from_utf8(bytes)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"))
+}
+
 /// [`read_bounded`], as UTF-8 text.
 pub fn read_text_bounded(path: &Path, max: u64) -> std::io::Result<String> {
-    String::from_utf8(read_bounded(path, max)?)
-        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"))
+    utf8(read_bounded(path, max)?)
 }
 
 /// [`read_text_bounded`] with [`MAX_LOCAL_FILE_BYTES`].
