@@ -770,15 +770,11 @@ impl Dockerfile {
     ) -> Result<(String, Vec<String>), ParseError> {
         let (text, missing) =
             expand::expand_tracked(raw, self.directives.escape, vars).map_err(|e| {
-                let (line, column) = self
-                    .instructions
-                    .get(spot.instruction)
-                    .map_or((1, 1), |i| i.position(spot.offset + e.offset));
-                ParseError {
-                    line,
-                    column,
-                    message: format!("in {raw:?}: {}", e.message),
-                }
+                let at = Spot {
+                    offset: spot.offset + e.offset,
+                    ..spot
+                };
+                self.error_at(at, format!("in {raw:?}: {}", e.message))
             })?;
         // Only what substitution added counts: the literal text is the file's own.
         spent.set(spent.get() + text.len().saturating_sub(raw.len()));

@@ -26,13 +26,13 @@ pub fn deep_merge(base: &mut Value, overlay: Value) {
 
 /// Parses a data document: JSON, or YAML when `yaml` (or when it is not JSON).
 pub fn parse_data(text: &str, yaml: bool) -> Result<Value, String> {
-    if !yaml && let Ok(v) = serde_json::from_str::<Value>(text) {
-        return Ok(v);
-    }
     let json_error = if yaml {
         None
     } else {
-        serde_json::from_str::<Value>(text).err()
+        match serde_json::from_str::<Value>(text) {
+            Ok(v) => return Ok(v),
+            Err(e) => Some(e),
+        }
     };
     let parsed =
         crate::util::yaml::parse(text, regorus::Value::from_yaml_str).map_err(|e| e.to_string())?;
