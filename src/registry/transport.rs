@@ -247,6 +247,16 @@ impl Transport {
         if resp.status() == StatusCode::UNAUTHORIZED {
             self.auth.forget(host, scope);
             let detail = error_detail(resp).await;
+            if let Challenge::Bearer { realm, .. } = &challenge
+                && let Some(w) = self.withheld(registry, host, realm).await?
+            {
+                return Err(withheld_error(
+                    registry,
+                    realm,
+                    w,
+                    format!("the registry refused the token it got (401{detail})"),
+                ));
+            }
             return Err(RegistryError::Denied {
                 url,
                 status: 401,
@@ -312,7 +322,15 @@ impl Transport {
                 registry: registry.to_string(),
             });
         }
-        let cred = cred.filter(|_| auth::may_send_credentials(host, &url, self.opts.allow_http));
+        let withheld = match &cred {
+            Some(_) => {
+                auth::credentials_may_go(host, &url, self.opts.allow_http, &self.opts.token_realms)
+                    .err()
+            }
+            None => None,
+        };
+        // Withheld credentials leave an anonymous request, which may still do (public images).
+        let cred = cred.filter(|_| withheld.is_none());
         let builder = match &cred {
             Some(Credential::IdentityToken(refresh)) => {
                 let mut form = vec![
@@ -358,10 +376,14 @@ impl Transport {
             .map_err(|e| transport_error(&url, e, &self.opts))?;
         if !resp.status().is_success() {
             let status = resp.status().as_u16();
-            let detail = error_detail(resp).await;
-            return Err(auth_err(format!(
-                "token endpoint answered {status}{detail}"
-            )));
+            let detail = format!(
+                "the token endpoint answered {status}{}",
+                error_detail(resp).await
+            );
+            return Err(match withheld {
+                Some(w) => withheld_error(registry, realm, w, detail),
+                None => auth_err(detail),
+            });
         }
         let body = read_bounded(
             resp,
@@ -376,6 +398,26 @@ impl Transport {
             .bearer()
             .ok_or_else(|| auth_err("token response has no token".into()))?;
         Ok((token.to_string(), tr.lifetime()))
+    }
+
+    /// Why this registry's credentials are kept from the token `realm`; None when there are
+    /// none to keep or they may go.
+    async fn withheld(
+        &self,
+        registry: &str,
+        host: &str,
+        realm: &str,
+    ) -> Result<Option<auth::Withheld>> {
+        let Ok(url) = Url::parse(realm) else {
+            return Ok(None);
+        };
+        if self.credential(registry).await?.is_none() {
+            return Ok(None);
+        }
+        Ok(
+            auth::credentials_may_go(host, &url, self.opts.allow_http, &self.opts.token_realms)
+                .err(),
+        )
     }
 
     async fn send_with_retries(
@@ -493,6 +535,25 @@ impl Transport {
                 }
             }
         }
+    }
+}
+
+/// The error for a token request that failed after credentials were withheld from its realm.
+fn withheld_error(registry: &str, realm: &str, w: auth::Withheld, detail: String) -> RegistryError {
+    let hint = w
+        .realm_host()
+        .map(|h| {
+            format!(
+                ". If {h} is this registry's own auth server, allow it with --allow-token-realm {h}"
+            )
+        })
+        .unwrap_or_default();
+    RegistryError::CredentialsWithheld {
+        registry: registry.to_string(),
+        realm: realm.to_string(),
+        reason: w.to_string(),
+        detail,
+        hint,
     }
 }
 
