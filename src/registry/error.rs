@@ -10,6 +10,13 @@ use crate::oci::manifest::ManifestError;
 pub enum RegistryError {
     #[error("request to {url} failed: {detail}")]
     Transport { url: String, detail: String },
+    /// With plain HTTP allowed, both schemes were tried and neither answered.
+    #[error("neither HTTPS nor plain HTTP reached {host}: {first}; then {then}")]
+    BothSchemesFailed {
+        host: String,
+        first: Box<RegistryError>,
+        then: Box<RegistryError>,
+    },
     #[error("request to {url} timed out after {secs}s")]
     Timeout { url: String, secs: u64 },
     #[error(

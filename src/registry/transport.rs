@@ -428,6 +428,8 @@ impl Transport {
     ) -> Result<reqwest::Response> {
         let mut attempt: u32 = 0;
         let mut backoff = self.opts.initial_backoff;
+        // How the first scheme failed, when the other one is being tried after it.
+        let mut probe: Option<RegistryError> = None;
         loop {
             let url = self.url_for(host, &req.target)?;
             let same_host = url.host_str().is_some_and(|h| {
@@ -463,6 +465,7 @@ impl Transport {
                     {
                         self.set_scheme(host, Scheme::Https);
                         attempt -= 1; // the plain-HTTP probe is not a retry
+                        probe = Some(transport_error(&url, e, &self.opts));
                         continue;
                     }
                     if self.scheme(host) == Scheme::HttpsThenHttp
@@ -472,14 +475,11 @@ impl Transport {
                     {
                         self.set_scheme(host, Scheme::Http);
                         attempt -= 1; // the HTTPS probe is not a retry
+                        probe = Some(transport_error(&url, e, &self.opts));
                         continue;
                     }
-                    if e.is_redirect() {
-                        return Err(RegistryError::Redirects {
-                            url: url.to_string(),
-                        });
-                    }
-                    if (e.is_connect() || e.is_request())
+                    if !e.is_redirect()
+                        && (e.is_connect() || e.is_request())
                         && !e.is_timeout()
                         && !is_permanent(&e)
                         && attempt <= self.opts.max_retries
@@ -488,7 +488,15 @@ impl Transport {
                         backoff *= 2;
                         continue;
                     }
-                    return Err(transport_error(&url, e, &self.opts));
+                    let then = transport_error(&url, e, &self.opts);
+                    return Err(match probe {
+                        Some(first) => RegistryError::BothSchemesFailed {
+                            host: host.to_string(),
+                            first: Box::new(first),
+                            then: Box::new(then),
+                        },
+                        None => then,
+                    });
                 }
                 Ok(resp) => {
                     if self.scheme(host) == Scheme::HttpsThenHttp && url.scheme() == "https" {

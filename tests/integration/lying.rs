@@ -596,6 +596,25 @@ fn a_redirect_loop_is_an_error() {
 }
 
 #[test]
+fn an_unreachable_host_names_both_urls_tried() {
+    // Nothing listens there: plain HTTP (loopback goes first) and HTTPS both fail, and the
+    // error shows each URL with its own failure.
+    let host = format!("127.0.0.1:{}", crate::harness::free_port());
+    let run = sigil(&["digest", &format!("{host}/app:v1")]);
+    let path = format!("{host}/v2/app/manifests/v1");
+    refused(
+        &run,
+        &[
+            &format!("neither HTTPS nor plain HTTP reached {host}"),
+            &format!("request to http://{path} failed"),
+            &format!("request to https://{path} failed"),
+            "Connection refused",
+        ],
+        10,
+    );
+}
+
+#[test]
 fn a_429_storm_ends_after_the_configured_attempts() {
     let liar = serving_tag(|| Reply::status(429));
     let run = sigil(&[
