@@ -64,7 +64,7 @@ pub struct RegistryArgs {
     #[arg(long, value_name = "N", default_value_t = 3, global = true)]
     pub registry_retries: u32,
 
-    /// Registry requests in flight at once
+    /// Registry requests in flight at once (and images worked on at once by verify and check)
     #[arg(long, value_name = "N", default_value_t = 32, global = true)]
     pub max_concurrency: usize,
 

@@ -177,6 +177,14 @@ impl Transport {
         }
     }
 
+    /// The URL a request to `target` on `host` goes to now, for messages.
+    pub fn describe(&self, host: &str, target: &Target) -> String {
+        match self.url_for(host, target) {
+            Ok(u) => u.to_string(),
+            Err(_) => format!("{host} {target:?}"),
+        }
+    }
+
     fn url_for(&self, host: &str, target: &Target) -> Result<Url> {
         match target {
             Target::Absolute(u) => Ok(u.clone()),
