@@ -660,26 +660,27 @@ fn registry_with_realm_elsewhere(anonymous_token: bool) -> (Liar, Liar, String) 
     (registry, realm, digest)
 }
 
+/// `sigil digest` of the liar's `app:v1` over plain HTTP with the test credentials.
+fn digest_with_credentials(env: &Env, registry: &Liar, extra: &[&str]) -> Run {
+    let image = format!("{}/app:v1", registry.host());
+    let mut args = vec![
+        "digest",
+        "--allow-http-registry",
+        "--registry-username",
+        USER,
+        "--registry-password",
+        PASSWORD,
+    ];
+    args.extend_from_slice(extra);
+    args.push(&image);
+    env.sigil(&args)
+}
+
 #[test]
 fn credentials_are_withheld_from_a_realm_on_another_host_unless_allowed() {
     let (registry, realm, digest) = registry_with_realm_elsewhere(false);
-    let image = format!("{}/app:v1", registry.host());
     let env = Env::new();
-    let args = |extra: &[&'static str]| {
-        let mut a = vec![
-            "digest",
-            "--allow-http-registry",
-            "--registry-username",
-            USER,
-            "--registry-password",
-            PASSWORD,
-        ];
-        a.extend_from_slice(extra);
-        a.push(&image);
-        env.sigil(&a)
-    };
-
-    let run = args(&[]);
+    let run = digest_with_credentials(&env, &registry, &[]);
     let err = fails(&run);
     assert_secret_not_shown(&run, USER, PASSWORD);
     let realm_url = format!("http://{}/token", realm.host());
@@ -704,17 +705,12 @@ fn credentials_are_withheld_from_a_realm_on_another_host_unless_allowed() {
     );
 
     // Allowed by the user, the realm gets them, and the token opens the registry.
-    let run = args(&["--allow-token-realm", "127.0.0.2"]);
+    let run = digest_with_credentials(&env, &registry, &["--allow-token-realm", "127.0.0.2"]);
     assert_eq!(run.ok().trim(), digest, "{}", run.stderr);
     assert!(realm.requests("GET", "/token").iter().any(|r| r.has_auth()));
 
     // A bad value is a usage error.
-    let run = env.sigil(&[
-        "digest",
-        "--allow-token-realm",
-        "http://127.0.0.2/token",
-        &image,
-    ]);
+    let run = digest_with_credentials(&env, &registry, &["--allow-token-realm", "http://x/t"]);
     let err = fails(&run);
     assert!(err.contains("--allow-token-realm"), "{err}");
 }
@@ -722,15 +718,7 @@ fn credentials_are_withheld_from_a_realm_on_another_host_unless_allowed() {
 #[test]
 fn a_refused_anonymous_token_says_the_credentials_were_withheld() {
     let (registry, realm, _) = registry_with_realm_elsewhere(true);
-    let run = Env::new().sigil(&[
-        "digest",
-        "--allow-http-registry",
-        "--registry-username",
-        USER,
-        "--registry-password",
-        PASSWORD,
-        &format!("{}/app:v1", registry.host()),
-    ]);
+    let run = digest_with_credentials(&Env::new(), &registry, &[]);
     let err = fails(&run);
     for needle in [
         "credentials were withheld from the token realm",
