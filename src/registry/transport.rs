@@ -330,13 +330,7 @@ impl Transport {
                 registry: registry.to_string(),
             });
         }
-        let withheld = match &cred {
-            Some(_) => {
-                auth::credentials_may_go(host, &url, self.opts.allow_http, &self.opts.token_realms)
-                    .err()
-            }
-            None => None,
-        };
+        let withheld = self.withheld(registry, host, realm).await?;
         // Withheld credentials leave an anonymous request, which may still do (public images).
         let cred = cred.filter(|_| withheld.is_none());
         let builder = match &cred {
