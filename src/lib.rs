@@ -8,6 +8,7 @@
 pub mod attest;
 pub mod check;
 pub mod cli;
+pub mod deadline;
 pub mod discover;
 pub mod dockerfile;
 pub mod lint;

@@ -392,7 +392,8 @@ impl Verdict {
         }
     }
 
-    fn failed(image: String, error: String) -> Verdict {
+    /// An image that could not be checked.
+    pub fn failed(image: String, error: String) -> Verdict {
         Verdict {
             image,
             digest: None,

@@ -41,6 +41,8 @@ pub struct CheckArgs {
     pub output: CheckFormat,
     #[command(flatten)]
     pub registry: RegistryArgs,
+    #[command(flatten)]
+    pub deadlines: super::deadlines::DeadlineArgs,
 }
 
 pub async fn run(a: CheckArgs) -> anyhow::Result<u8> {
@@ -119,12 +121,20 @@ async fn check_all(
     a: &CheckArgs,
 ) -> anyhow::Result<Vec<Verdict>> {
     let client = a.registry.client()?;
+    let deadlines = a.deadlines.start(a.registry.max_concurrency);
     let progress = output::Progress::new(images.len(), a.output == CheckFormat::Text);
     let mut tasks = tokio::task::JoinSet::new();
     for (i, image) in images.into_iter().enumerate() {
-        let checker = checker.clone();
-        let client = client.clone();
-        tasks.spawn(async move { (i, checker.check(&client, &image).await) });
+        let (checker, client, deadlines) = (checker.clone(), client.clone(), deadlines.clone());
+        tasks.spawn(async move {
+            let given = image.to_string();
+            let run = |client| async move { checker.check(&client, &image).await };
+            let verdict = deadlines.run(&client, run).await;
+            (
+                i,
+                verdict.unwrap_or_else(|e| Verdict::failed(given, e.to_string())),
+            )
+        });
     }
     let mut verdicts = Vec::new();
     while let Some(j) = tasks.join_next().await {

@@ -35,6 +35,10 @@ pub struct LintArgs {
     #[command(flatten)]
     pub policies: super::policy::PolicyArgs,
 
+    /// The former name of --policy-timeout, still taken here, where no other deadline exists
+    #[arg(long = "timeout", hide = true, value_name = "DURATION", conflicts_with = "timeout", value_parser = crate::policy::parse_timeout)]
+    pub former_timeout: Option<Duration>,
+
     /// Never report this code or rule name (SIGIL-DF-002, dockerfile-no-latest); repeatable
     #[arg(long, value_name = "CODE")]
     pub ignore: Vec<String>,
@@ -180,7 +184,7 @@ fn load(a: &LintArgs) -> anyhow::Result<(PolicyEngine, Json)> {
         deep_merge(&mut effective, data.clone());
     }
     let options = EngineOptions {
-        timeout: a.policies.timeout,
+        timeout: a.former_timeout.unwrap_or(a.policies.timeout),
         ..EngineOptions::default()
     };
     let engine = PolicyEngine::new(set, data, options)

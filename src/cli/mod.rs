@@ -3,6 +3,7 @@
 
 mod attest;
 mod check;
+mod deadlines;
 mod digest;
 mod download;
 mod keys;

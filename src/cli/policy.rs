@@ -34,7 +34,7 @@ pub struct SourceArgs {
     pub no_builtin: bool,
 
     /// Time limit of one evaluation (or one test): 1s, 250ms, 1.5
-    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_timeout)]
+    #[arg(long = "policy-timeout", visible_alias = "timeout", value_name = "DURATION", default_value = "1s", value_parser = parse_timeout)]
     pub timeout: Duration,
 
     /// Output format
@@ -61,7 +61,7 @@ pub struct PolicyArgs {
     pub no_builtin: bool,
 
     /// Time limit of one evaluation: 1s, 250ms, 1.5
-    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_timeout)]
+    #[arg(long = "policy-timeout", value_name = "DURATION", default_value = "1s", value_parser = parse_timeout)]
     pub timeout: Duration,
 }
 

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use clap::Args;
 
+use crate::registry::auth::AllowedRealm;
 use crate::registry::{ClientOptions, Limits, RegistryClient};
 
 #[derive(Debug, Clone, Args)]
@@ -37,6 +38,12 @@ pub struct RegistryArgs {
     )]
     pub registry_password: Option<String>,
 
+    /// Also send registry credentials to this bearer-token realm (HOST or HOST:PORT);
+    /// repeatable. Without it they go only to the registry's own host, its registrable
+    /// domain and Docker Hub's auth server
+    #[arg(long, value_name = "HOST[:PORT]", global = true)]
+    pub allow_token_realm: Vec<AllowedRealm>,
+
     /// Largest manifest, index or referrers list read, in bytes
     #[arg(long, value_name = "BYTES", default_value_t = 4 * 1024 * 1024, global = true)]
     pub max_manifest_size: u64,
@@ -57,7 +64,7 @@ pub struct RegistryArgs {
     #[arg(long, value_name = "N", default_value_t = 3, global = true)]
     pub registry_retries: u32,
 
-    /// Registry requests in flight at once
+    /// Registry requests in flight at once (and images worked on at once by verify and check)
     #[arg(long, value_name = "N", default_value_t = 32, global = true)]
     pub max_concurrency: usize,
 
@@ -78,6 +85,7 @@ impl RegistryArgs {
             ca_files: self.registry_cacert.clone(),
             username: self.registry_username.clone(),
             password: self.registry_password.clone(),
+            token_realms: self.allow_token_realm.clone(),
             limits: Limits {
                 manifest_bytes: self.max_manifest_size,
                 blob_bytes: self.max_blob_size,

@@ -149,6 +149,8 @@ pub struct VerifyCommon {
     pub output: output::Format,
     #[command(flatten)]
     pub registry: RegistryArgs,
+    #[command(flatten)]
+    pub deadlines: super::deadlines::DeadlineArgs,
 }
 
 /// The outcome for one image reference.
@@ -174,14 +176,16 @@ pub async fn run_checks(a: VerifyCommon, check: Check) -> anyhow::Result<u8> {
     let images = read_images(&a.images, a.from_file.as_deref())?;
     let opts = verify_options(&a.signers, &a.annotations, a.min_signatures)?;
     let client = a.registry.client()?;
+    let deadlines = a.deadlines.start(a.registry.max_concurrency);
     let mut tasks = tokio::task::JoinSet::new();
     for (i, image) in images.into_iter().enumerate() {
-        let client = client.clone();
+        let (client, deadlines) = (client.clone(), deadlines.clone());
         let mut opts = opts.clone();
         let pin = a.pin_repository;
         let check = check.clone();
         tasks.spawn(async move {
-            let run = async {
+            let given = image.clone();
+            let run = |client| async move {
                 if pin {
                     opts.repository = Some(match &image {
                         ImageRef::Registry(r) => r.repo_only(),
@@ -211,9 +215,10 @@ pub async fn run_checks(a: VerifyCommon, check: Check) -> anyhow::Result<u8> {
                     }
                 }
             };
-            let outcome = match run.await {
-                Ok(report) => Outcome::Done(Box::new((image, report))),
-                Err(e) => Outcome::Failed(image, format!("{e:#}")),
+            let outcome = match deadlines.run(&client, run).await {
+                Ok(Ok(report)) => Outcome::Done(Box::new((given, report))),
+                Ok(Err(e)) => Outcome::Failed(given, format!("{e:#}")),
+                Err(e) => Outcome::Failed(given, e.to_string()),
             };
             (i, outcome)
         });

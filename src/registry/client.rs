@@ -64,12 +64,41 @@ pub struct PushedManifest {
 /// A registry client. Cheap to share (`Arc`); holds pooled connections, cached tokens and
 /// the concurrency limit for the whole process.
 pub struct RegistryClient {
-    t: Transport,
+    t: Arc<Transport>,
     /// Per host: does it have the referrers API? Learnt once per run by the first request
     /// (concurrent requests wait for that answer rather than all asking); a registry's
     /// capabilities do not change mid-run.
-    referrers_api: std::sync::Mutex<std::collections::HashMap<String, Arc<ReferrersSupport>>>,
+    referrers_api: Arc<ReferrersApi>,
     cache: Option<super::cache::ContentCache>,
+    /// Where this view of the client notes its requests (see [`RegistryClient::recording`]).
+    activity: Option<Arc<Activity>>,
+}
+
+type ReferrersApi = std::sync::Mutex<std::collections::HashMap<String, Arc<ReferrersSupport>>>;
+
+/// The registry requests one piece of work (one image) has made: how many, and the last, so
+/// that work stopped by a deadline can say what it was doing.
+#[derive(Debug, Default)]
+pub struct Activity {
+    requests: std::sync::atomic::AtomicUsize,
+    last: std::sync::Mutex<String>,
+}
+
+impl Activity {
+    fn record(&self, request: String) {
+        self.requests
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Ok(mut last) = self.last.lock() {
+            *last = request;
+        }
+    }
+
+    /// `N registry request(s), the last GET URL`; None before the first.
+    pub fn describe(&self) -> Option<String> {
+        let n = self.requests.load(std::sync::atomic::Ordering::Relaxed);
+        let last = self.last.lock().ok()?;
+        (n > 0).then(|| format!("{n} registry request(s), the last {last}"))
+    }
 }
 
 /// Whether a host has the referrers API, once known, and whether some task already claimed
@@ -117,10 +146,22 @@ impl RegistryClient {
             .as_deref()
             .map(super::cache::ContentCache::new);
         Ok(Arc::new(RegistryClient {
-            t: Transport::new(opts, creds)?,
+            t: Arc::new(Transport::new(opts, creds)?),
             referrers_api: Default::default(),
             cache,
+            activity: None,
         }))
+    }
+
+    /// This client (connections, tokens, the concurrency limit, what it learnt of each
+    /// registry) noting every request it makes in `activity`.
+    pub fn recording(&self, activity: Arc<Activity>) -> Arc<RegistryClient> {
+        Arc::new(RegistryClient {
+            t: self.t.clone(),
+            referrers_api: self.referrers_api.clone(),
+            cache: self.cache.clone(),
+            activity: Some(activity),
+        })
     }
 
     pub fn options(&self) -> &ClientOptions {
@@ -128,6 +169,13 @@ impl RegistryClient {
     }
 
     async fn exec(&self, r: &Reference, scope: &Scope, req: &Request) -> Result<reqwest::Response> {
+        if let Some(a) = &self.activity {
+            a.record(format!(
+                "{} {}",
+                req.method,
+                self.t.describe(r.api_host(), &req.target)
+            ));
+        }
         self.t.execute(r.registry(), r.api_host(), scope, req).await
     }
 

@@ -10,6 +10,13 @@ use crate::oci::manifest::ManifestError;
 pub enum RegistryError {
     #[error("request to {url} failed: {detail}")]
     Transport { url: String, detail: String },
+    /// With plain HTTP allowed, both schemes were tried and neither answered.
+    #[error("neither HTTPS nor plain HTTP reached {host}: {first}; then {then}")]
+    BothSchemesFailed {
+        host: String,
+        first: Box<RegistryError>,
+        then: Box<RegistryError>,
+    },
     #[error("request to {url} timed out after {secs}s")]
     Timeout { url: String, secs: u64 },
     #[error(
@@ -98,6 +105,18 @@ pub enum RegistryError {
     TooManyReferrers { subject: Digest, limit: usize },
     #[error("{url}: pagination did not end after {pages} pages or revisited a page")]
     EndlessPagination { url: String, pages: usize },
+    #[error(
+        "authentication with {registry} failed: its credentials were withheld from the token \
+         realm {realm} because {reason}, and without them {detail}{hint}"
+    )]
+    CredentialsWithheld {
+        registry: String,
+        realm: String,
+        reason: String,
+        detail: String,
+        /// How to allow the realm, when a flag would.
+        hint: String,
+    },
     #[error("authentication with {registry} failed: {detail}")]
     Auth { registry: String, detail: String },
     #[error("credential helper docker-credential-{helper} failed for {registry}: {detail}")]

@@ -9,6 +9,6 @@ pub mod error;
 pub mod options;
 mod transport;
 
-pub use client::{FetchedManifest, ManifestSel, PushedManifest, RegistryClient};
+pub use client::{Activity, FetchedManifest, ManifestSel, PushedManifest, RegistryClient};
 pub use error::RegistryError;
 pub use options::{ClientOptions, Limits};

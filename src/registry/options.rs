@@ -44,6 +44,9 @@ pub struct ClientOptions {
     /// Credentials given on the command line; they override the Docker config.
     pub username: Option<String>,
     pub password: Option<String>,
+    /// Hosts the user allowed to receive credentials as a bearer token realm, beyond the
+    /// registry's own host and domain (`--allow-token-realm`).
+    pub token_realms: Vec<super::auth::AllowedRealm>,
     /// Read `~/.docker/config.json` and friends (off in tests that want isolation).
     pub use_docker_config: bool,
     pub limits: Limits,
@@ -74,6 +77,7 @@ impl Default for ClientOptions {
             ca_files: Vec::new(),
             username: None,
             password: None,
+            token_realms: Vec::new(),
             use_docker_config: true,
             limits: Limits::default(),
             request_timeout: Duration::from_secs(60),

@@ -177,6 +177,14 @@ impl Transport {
         }
     }
 
+    /// The URL a request to `target` on `host` goes to now, for messages.
+    pub fn describe(&self, host: &str, target: &Target) -> String {
+        match self.url_for(host, target) {
+            Ok(u) => u.to_string(),
+            Err(_) => format!("{host} {target:?}"),
+        }
+    }
+
     fn url_for(&self, host: &str, target: &Target) -> Result<Url> {
         match target {
             Target::Absolute(u) => Ok(u.clone()),
@@ -247,6 +255,16 @@ impl Transport {
         if resp.status() == StatusCode::UNAUTHORIZED {
             self.auth.forget(host, scope);
             let detail = error_detail(resp).await;
+            if let Challenge::Bearer { realm, .. } = &challenge
+                && let Some(w) = self.withheld(registry, host, realm).await?
+            {
+                return Err(withheld_error(
+                    registry,
+                    realm,
+                    w,
+                    format!("the registry refused the token it got (401{detail})"),
+                ));
+            }
             return Err(RegistryError::Denied {
                 url,
                 status: 401,
@@ -312,7 +330,9 @@ impl Transport {
                 registry: registry.to_string(),
             });
         }
-        let cred = cred.filter(|_| auth::may_send_credentials(host, &url, self.opts.allow_http));
+        let withheld = self.withheld(registry, host, realm).await?;
+        // Withheld credentials leave an anonymous request, which may still do (public images).
+        let cred = cred.filter(|_| withheld.is_none());
         let builder = match &cred {
             Some(Credential::IdentityToken(refresh)) => {
                 let mut form = vec![
@@ -358,10 +378,14 @@ impl Transport {
             .map_err(|e| transport_error(&url, e, &self.opts))?;
         if !resp.status().is_success() {
             let status = resp.status().as_u16();
-            let detail = error_detail(resp).await;
-            return Err(auth_err(format!(
-                "token endpoint answered {status}{detail}"
-            )));
+            let detail = format!(
+                "the token endpoint answered {status}{}",
+                error_detail(resp).await
+            );
+            return Err(match withheld {
+                Some(w) => withheld_error(registry, realm, w, detail),
+                None => auth_err(detail),
+            });
         }
         let body = read_bounded(
             resp,
@@ -378,6 +402,26 @@ impl Transport {
         Ok((token.to_string(), tr.lifetime()))
     }
 
+    /// Why this registry's credentials are kept from the token `realm`; None when there are
+    /// none to keep or they may go.
+    async fn withheld(
+        &self,
+        registry: &str,
+        host: &str,
+        realm: &str,
+    ) -> Result<Option<auth::Withheld>> {
+        let Ok(url) = Url::parse(realm) else {
+            return Ok(None);
+        };
+        if self.credential(registry).await?.is_none() {
+            return Ok(None);
+        }
+        Ok(
+            auth::credentials_may_go(host, &url, self.opts.allow_http, &self.opts.token_realms)
+                .err(),
+        )
+    }
+
     async fn send_with_retries(
         &self,
         host: &str,
@@ -386,6 +430,8 @@ impl Transport {
     ) -> Result<reqwest::Response> {
         let mut attempt: u32 = 0;
         let mut backoff = self.opts.initial_backoff;
+        // How the first scheme failed, when the other one is being tried after it.
+        let mut probe: Option<RegistryError> = None;
         loop {
             let url = self.url_for(host, &req.target)?;
             let same_host = url.host_str().is_some_and(|h| {
@@ -421,6 +467,7 @@ impl Transport {
                     {
                         self.set_scheme(host, Scheme::Https);
                         attempt -= 1; // the plain-HTTP probe is not a retry
+                        probe = Some(transport_error(&url, e, &self.opts));
                         continue;
                     }
                     if self.scheme(host) == Scheme::HttpsThenHttp
@@ -430,14 +477,11 @@ impl Transport {
                     {
                         self.set_scheme(host, Scheme::Http);
                         attempt -= 1; // the HTTPS probe is not a retry
+                        probe = Some(transport_error(&url, e, &self.opts));
                         continue;
                     }
-                    if e.is_redirect() {
-                        return Err(RegistryError::Redirects {
-                            url: url.to_string(),
-                        });
-                    }
-                    if (e.is_connect() || e.is_request())
+                    if !e.is_redirect()
+                        && (e.is_connect() || e.is_request())
                         && !e.is_timeout()
                         && !is_permanent(&e)
                         && attempt <= self.opts.max_retries
@@ -446,7 +490,15 @@ impl Transport {
                         backoff *= 2;
                         continue;
                     }
-                    return Err(transport_error(&url, e, &self.opts));
+                    let then = transport_error(&url, e, &self.opts);
+                    return Err(match probe {
+                        Some(first) => RegistryError::BothSchemesFailed {
+                            host: host.to_string(),
+                            first: Box::new(first),
+                            then: Box::new(then),
+                        },
+                        None => then,
+                    });
                 }
                 Ok(resp) => {
                     if self.scheme(host) == Scheme::HttpsThenHttp && url.scheme() == "https" {
@@ -493,6 +545,25 @@ impl Transport {
                 }
             }
         }
+    }
+}
+
+/// The error for a token request that failed after credentials were withheld from its realm.
+fn withheld_error(registry: &str, realm: &str, w: auth::Withheld, detail: String) -> RegistryError {
+    let hint = w
+        .realm_host()
+        .map(|h| {
+            format!(
+                ". If {h} is this registry's own auth server, allow it with --allow-token-realm {h}"
+            )
+        })
+        .unwrap_or_default();
+    RegistryError::CredentialsWithheld {
+        registry: registry.to_string(),
+        realm: realm.to_string(),
+        reason: w.to_string(),
+        detail,
+        hint,
     }
 }
 

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 
 use crate::harness::{Env, Registry, Run, push_image, root};
+use crate::liar::{Liar, Reply};
 
 const USER: &str = "sigil-test";
 const PASSWORD: &str = "sigil-test-password";
@@ -600,4 +601,136 @@ fn a_helper_failing_silently_is_an_error_not_anonymous_access() {
     assert!(err.contains("docker-credential-sigiltest"), "{err}");
     assert!(!err.contains("wants credentials"), "{err}");
     assert_eq!(helper.calls().len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// Token realms: a registry names the host its credentials go to, so sigil checks it.
+
+/// A plain-HTTP registry on 127.0.0.1 whose bearer challenge names a realm on 127.0.0.2 (to
+/// URLs, another host). The realm grants a token only for the right credentials, and the
+/// registry serves `app:v1` only with that token. Without credentials the realm answers
+/// 401, or with `anonymous_token` a token the registry refuses. Returns both servers and the
+/// manifest's digest.
+fn registry_with_realm_elsewhere(anonymous_token: bool) -> (Liar, Liar, String) {
+    let granted = format!("Basic {}", basic(USER, PASSWORD));
+    let realm = Liar::start_at("127.0.0.2", move |r| {
+        if !r.is("GET", "/token") {
+            Reply::not_found()
+        } else if r.header("authorization") == Some(granted.as_str()) {
+            Reply::ok("application/json", br#"{"token":"granted"}"#.to_vec())
+        } else if anonymous_token {
+            Reply::ok("application/json", br#"{"token":"anonymous"}"#.to_vec())
+        } else {
+            Reply::status(401)
+        }
+    });
+    let challenge = format!(
+        "Bearer realm=\"http://{}/token\",service=\"split\"",
+        realm.host()
+    );
+    let manifest = serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {
+            "mediaType": "application/vnd.oci.empty.v1+json",
+            "digest": "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+            "size": 2
+        },
+        "layers": []
+    }))
+    .unwrap();
+    let digest = format!(
+        "sha256:{}",
+        hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&manifest))
+    );
+    let served = digest.clone();
+    let registry = Liar::start(move |r| {
+        if r.header("authorization") != Some("Bearer granted") {
+            Reply::status(401).header("WWW-Authenticate", challenge.clone())
+        } else if r.is("GET", "/v2/app/manifests/v1") {
+            Reply::ok(
+                "application/vnd.oci.image.manifest.v1+json",
+                manifest.clone(),
+            )
+            .header("Docker-Content-Digest", served.clone())
+        } else {
+            Reply::not_found()
+        }
+    });
+    (registry, realm, digest)
+}
+
+/// `sigil digest` of the liar's `app:v1` over plain HTTP with the test credentials.
+fn digest_with_credentials(env: &Env, registry: &Liar, extra: &[&str]) -> Run {
+    let image = format!("{}/app:v1", registry.host());
+    let mut args = vec![
+        "digest",
+        "--allow-http-registry",
+        "--registry-username",
+        USER,
+        "--registry-password",
+        PASSWORD,
+    ];
+    args.extend_from_slice(extra);
+    args.push(&image);
+    env.sigil(&args)
+}
+
+#[test]
+fn credentials_are_withheld_from_a_realm_on_another_host_unless_allowed() {
+    let (registry, realm, digest) = registry_with_realm_elsewhere(false);
+    let env = Env::new();
+    let run = digest_with_credentials(&env, &registry, &[]);
+    let err = fails(&run);
+    assert_secret_not_shown(&run, USER, PASSWORD);
+    let realm_url = format!("http://{}/token", realm.host());
+    for needle in [
+        "credentials were withheld from the token realm",
+        realm_url.as_str(),
+        "127.0.0.2 is reached over plain http and is not the registry's own host",
+        "token endpoint answered 401",
+        "--allow-token-realm 127.0.0.2",
+    ] {
+        assert!(err.contains(needle), "lacks {needle:?}: {err}");
+    }
+    let asked = realm.requests("GET", "/token");
+    assert!(!asked.is_empty(), "the realm is still asked, anonymously");
+    assert!(
+        asked.iter().all(|r| !r.has_auth()),
+        "the realm on another host received credentials: {:?}",
+        asked
+            .iter()
+            .map(|r| r.header("authorization"))
+            .collect::<Vec<_>>()
+    );
+
+    // Allowed by the user, the realm gets them, and the token opens the registry.
+    let run = digest_with_credentials(&env, &registry, &["--allow-token-realm", "127.0.0.2"]);
+    assert_eq!(run.ok().trim(), digest, "{}", run.stderr);
+    assert!(realm.requests("GET", "/token").iter().any(|r| r.has_auth()));
+
+    // A bad value is a usage error.
+    let run = digest_with_credentials(&env, &registry, &["--allow-token-realm", "http://x/t"]);
+    let err = fails(&run);
+    assert!(err.contains("--allow-token-realm"), "{err}");
+}
+
+#[test]
+fn a_refused_anonymous_token_says_the_credentials_were_withheld() {
+    let (registry, realm, _) = registry_with_realm_elsewhere(true);
+    let run = digest_with_credentials(&Env::new(), &registry, &[]);
+    let err = fails(&run);
+    for needle in [
+        "credentials were withheld from the token realm",
+        "the registry refused the token it got (401",
+        "--allow-token-realm 127.0.0.2",
+    ] {
+        assert!(err.contains(needle), "lacks {needle:?}: {err}");
+    }
+    assert!(
+        realm
+            .requests("GET", "/token")
+            .iter()
+            .all(|r| !r.has_auth())
+    );
 }

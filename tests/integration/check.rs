@@ -496,7 +496,7 @@ fn layout_checks_offline_and_broken_policies_deny() {
         (
             "slow.rego",
             "package main\n\ndeny contains \"slow\" if {\n  n := count([x | some i in numbers.range(1, 100000); some j in numbers.range(1, 100000); x := i * j])\n  n < 0\n}\n",
-            &["--timeout", "300ms"],
+            &["--policy-timeout", "300ms"],
             "time limit",
         ),
     ];

@@ -150,7 +150,13 @@ pub struct Liar {
 
 impl Liar {
     pub fn start(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Liar {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        Liar::start_at("127.0.0.1", handler)
+    }
+
+    /// A liar on another loopback address (`127.0.0.2`: another host as far as URLs go).
+    pub fn start_at(ip: &str, handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Liar {
+        let listener =
+            std::net::TcpListener::bind((ip, 0)).unwrap_or_else(|e| panic!("bind {ip}:0: {e}"));
         listener
             .set_nonblocking(true)
             .expect("non-blocking listener");
@@ -188,7 +194,7 @@ impl Liar {
         }
     }
 
-    /// `127.0.0.1:PORT`, to put in image references.
+    /// `IP:PORT`, to put in image references.
     pub fn host(&self) -> String {
         self.addr.to_string()
     }

@@ -550,6 +550,86 @@ fn tree_detects_a_referrers_pagination_cycle() {
     );
 }
 
+/// A registry holding one image by digest whose referrers never end: each page takes about
+/// 300 ms (well inside the request timeout), lists nothing and links to a next one (so the
+/// page limit alone would allow 1,000 pages, 5 minutes). Returns
+/// the liar, the image reference and the count of pages served.
+fn endless_slow_referrers() -> (Liar, String, Arc<AtomicUsize>) {
+    let subject = image("patient");
+    let subject_digest = digest(&subject);
+    let (manifest_path, referrers_path) = (
+        format!("/v2/app/manifests/{subject_digest}"),
+        format!("/v2/app/referrers/{subject_digest}"),
+    );
+    let pages = Arc::new(AtomicUsize::new(0));
+    let counter = pages.clone();
+    let liar = Liar::start(move |r| {
+        if r.path() == manifest_path {
+            manifest_reply(&subject)
+        } else if r.is("GET", &referrers_path) {
+            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            let empty = index(vec![]);
+            Reply::ok(OCI_INDEX, Vec::new())
+                .header("Link", format!("<{}?page={n}>; rel=\"next\"", r.path()))
+                .body(Body::Trickle {
+                    piece: empty.len().div_ceil(2),
+                    bytes: empty,
+                    pause: Duration::from_millis(300),
+                })
+        } else {
+            Reply::not_found()
+        }
+    });
+    let reference = format!("{}/app@{subject_digest}", liar.host());
+    (liar, reference, pages)
+}
+
+#[test]
+fn endless_slow_referrers_end_at_the_image_and_command_deadlines() {
+    let key = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/keys/cosign.pub");
+    for verb in ["verify", "check"] {
+        for (flag, said) in [
+            (
+                "--image-timeout",
+                "not finished within the per-image deadline of 2s (--image-timeout)",
+            ),
+            (
+                "--timeout",
+                "not finished when the deadline of 2s for the whole command passed (--timeout)",
+            ),
+        ] {
+            let (liar, reference, pages) = endless_slow_referrers();
+            let run = sigil(&[verb, "--key", key, flag, "2s", &reference]);
+            let all = format!("{}{}", run.stdout, run.stderr);
+            assert_eq!(run.code, 2, "{verb} {flag}: {all}");
+            for needle in [
+                reference.as_str(),
+                said,
+                "registry request(s), the last GET",
+            ] {
+                assert!(
+                    all.contains(needle),
+                    "{verb} {flag} lacks {needle:?}: {all}"
+                );
+            }
+            assert!(
+                all.contains(&format!("{}/v2/app/referrers/sha256:", liar.host())),
+                "{verb} {flag}: the last request names the referrers page: {all}"
+            );
+            assert!(
+                run.elapsed < Duration::from_secs(6),
+                "{verb} {flag}: took {:?}",
+                run.elapsed
+            );
+            let served = pages.load(Ordering::SeqCst);
+            assert!(
+                (3..20).contains(&served),
+                "{verb} {flag}: {served} pages in 2 s at 300 ms each"
+            );
+        }
+    }
+}
+
 #[test]
 fn tree_rejects_a_referrer_whose_subject_is_another_image() {
     let subject = image("mine");
@@ -592,6 +672,25 @@ fn a_redirect_loop_is_an_error() {
     assert!(
         (2..=12).contains(&n),
         "redirects must be followed a bounded number of times: {n}"
+    );
+}
+
+#[test]
+fn an_unreachable_host_names_both_urls_tried() {
+    // Nothing listens there: plain HTTP (loopback goes first) and HTTPS both fail, and the
+    // error shows each URL with its own failure.
+    let host = format!("127.0.0.1:{}", crate::harness::free_port());
+    let run = sigil(&["digest", &format!("{host}/app:v1")]);
+    let path = format!("{host}/v2/app/manifests/v1");
+    refused(
+        &run,
+        &[
+            &format!("neither HTTPS nor plain HTTP reached {host}"),
+            &format!("request to http://{path} failed"),
+            &format!("request to https://{path} failed"),
+            "Connection refused",
+        ],
+        10,
     );
 }
 
