@@ -25,8 +25,9 @@
 //!
 //! Every entry whose globs match an image applies, and each must pass. Loading checks
 //! everything it can before any image is looked at — unknown keys, wrong types, bad globs
-//! and regular expressions, unreadable keys and certificates — and reports each with the
-//! file, line and column, so a typo never silently weakens a policy.
+//! and regular expressions, unreadable keys and certificates, rule settings against each
+//! rule's schema — and reports each with the file, line and column, so a typo never
+//! silently weakens a policy.
 
 pub mod glob;
 mod schema;
@@ -36,6 +37,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value as Json, json};
 
 use crate::sign::keys::PublicKey;
+use crate::util::located::Located;
 use crate::verify::certificate::{self, CertificatePolicy};
 use crate::verify::{TrustedKey, VerifyOptions};
 
@@ -47,21 +49,13 @@ pub const MAX_TRUST_FILE_BYTES: u64 = 1024 * 1024;
 
 /// Why a trust file was refused: where, and what.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}{}: {message}", position(*line, *column))]
+#[error("{path}{}: {message}", crate::util::located::position(*line, *column))]
 pub struct TrustError {
     pub path: String,
     /// 1-based; 0 when the problem concerns the whole file.
     pub line: usize,
     pub column: usize,
     pub message: String,
-}
-
-fn position(line: usize, column: usize) -> String {
-    match (line, column) {
-        (0, _) => String::new(),
-        (l, 0) => format!(":{l}"),
-        (l, c) => format!(":{l}:{c}"),
-    }
 }
 
 /// A loaded, validated trust file.
@@ -131,15 +125,12 @@ impl TrustFile {
                     message: e.to_string(),
                 })?;
         let raw: schema::RawTrustFile = guarded.map_err(|e| {
-            let (line, column) = e
-                .location()
-                .map(|l| (l.line(), l.column()))
-                .unwrap_or((0, 0));
+            let at = Located::yaml(&e);
             TrustError {
                 path: name.clone(),
-                line,
-                column,
-                message: strip_location(&e.to_string()),
+                line: at.line,
+                column: at.column,
+                message: at.message,
             }
         })?;
         let at = |line: usize, message: String| TrustError {
@@ -177,7 +168,7 @@ impl TrustFile {
         Ok(TrustFile {
             path: path.to_path_buf(),
             unmatched: raw.unmatched,
-            rules: raw.rules,
+            rules: raw.rules.map(|r| r.0),
             policies: raw.policies.iter().map(|p| resolve(p)).collect(),
             data: raw.data.iter().map(|p| resolve(p)).collect(),
             entries,
@@ -381,14 +372,15 @@ fn entry(
             )));
         }
     }
-    if !e.attestations.is_empty() && signers.is_empty() {
+    let attestations = e.attestations.0;
+    if !attestations.is_empty() && signers.is_empty() {
         return Err(ctx(
             "`attestations` are verified with the entry's `signers`, and none are listed (no \
              attestation could ever count)"
                 .into(),
         ));
     }
-    for (i, a) in e.attestations.iter().enumerate() {
+    for (i, a) in attestations.iter().enumerate() {
         let has_type = a.get("predicate_type").is_some_and(Json::is_string)
             || a.get("predicate_types").is_some_and(Json::is_array);
         if !has_type {
@@ -423,8 +415,8 @@ fn entry(
         verify,
         signers,
         threshold,
-        attestations: e.attestations.into_iter().map(Json::Object).collect(),
-        rules: e.rules,
+        attestations: attestations.into_iter().map(Json::Object).collect(),
+        rules: e.rules.map(|r| r.0),
         policies: e.policies.iter().map(|p| resolve(p)).collect(),
         data: e.data.iter().map(|p| resolve(p)).collect(),
     })
@@ -471,15 +463,6 @@ fn line_of_name(text: &str, name: &str, from: usize) -> usize {
         })
         .map(|(i, _)| i + 1)
         .unwrap_or(0)
-}
-
-/// The YAML parser appends " at line L column C" to its messages; the position is shown
-/// in front instead.
-fn strip_location(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
-    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 //! parser. Checks that need the file system (keys, certificates) happen in [`super`].
 
 use serde::Deserialize;
-use serde_json::Value as Json;
+
+use crate::policy::schema::{Attestations, RuleSettings};
 
 /// `sigil.yaml`.
 #[derive(Debug, Deserialize)]
@@ -14,9 +15,10 @@ pub struct RawTrustFile {
     /// What happens to an image that no entry matches.
     #[serde(default)]
     pub unmatched: Unmatched,
-    /// Rule configuration for every image: merged over `data.sigil.config.rules`.
+    /// Rule configuration for every image: merged over `data.sigil.config.rules`; checked
+    /// against the rules' settings as it is parsed.
     #[serde(default)]
-    pub rules: Option<serde_json::Map<String, Json>>,
+    pub rules: Option<RuleSettings>,
     /// Extra Rego files or directories for every image, relative to the trust file.
     #[serde(default)]
     pub policies: Vec<String>,
@@ -72,10 +74,10 @@ pub struct RawEntry {
     pub intermediates: Option<String>,
     /// Required attestations, as `required-attestations.attestations` (policies/README.md).
     #[serde(default)]
-    pub attestations: Vec<serde_json::Map<String, Json>>,
+    pub attestations: Attestations,
     /// Rule configuration for these images, merged over the global `rules`.
     #[serde(default)]
-    pub rules: Option<serde_json::Map<String, Json>>,
+    pub rules: Option<RuleSettings>,
     #[serde(default)]
     pub policies: Vec<String>,
     #[serde(default)]

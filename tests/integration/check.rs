@@ -382,6 +382,96 @@ fn trust_file_decides_on_refreg() {
     trust_scenario(Kind::Refreg);
 }
 
+/// Rule settings in a trust file's `rules`, in `--data` files (check, lint, policy eval) and
+/// in data files a trust file names are checked against the rules' schema at load: a
+/// mistake is an error at its file, line and column (exit 2), not a rule left off.
+#[test]
+fn rule_settings_are_checked_at_load() {
+    let env = crate::harness::Env::new();
+    let layout = root().join("testdata/oci/app").display().to_string();
+    let key = root()
+        .join("testdata/keys/cosign.pub")
+        .display()
+        .to_string();
+    let digest = env
+        .sigil(&["digest", &format!("oci:{layout}:v1")])
+        .ok()
+        .trim()
+        .to_string();
+    let pinned = format!("oci:{layout}@{digest}");
+    let write = |name: &str, text: &str| {
+        let p = env.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    };
+    let yes = write(
+        "yes.yaml",
+        "sigil:\n  config:\n    rules:\n      non-root: {enabled: yes}\n",
+    );
+    let typo = write(
+        "typo.json",
+        "{\"sigil\": {\"config\": {\"rules\": {\"non-root\": {\n  \"min-uid\": 1000}}}}}\n",
+    );
+    let rules = write(
+        "rules.yaml",
+        "version: 1\nunmatched: allow\nrules:\n  trusted-registry: {enabled: true}\n",
+    );
+    let names_data = write(
+        "names-data.yaml",
+        &format!(
+            "version: 1\nunmatched: allow\ndata: [{}]\n",
+            env.path().join("yes.yaml").display()
+        ),
+    );
+    let dockerfile = write("Dockerfile", "FROM scratch\nUSER 65532\n");
+    let input = write("input.json", "{\"kind\": \"image\"}");
+    let runs: [(Vec<&str>, &str, &str); 5] = [
+        (
+            vec!["check", "--key", &key, "--data", &yes, &pinned],
+            "yes.yaml:4:27: ",
+            "`sigil.config.rules.non-root.enabled` must be true or false, not the string \"yes\"",
+        ),
+        (
+            vec!["check", "--trust", &rules, &pinned],
+            "rules.yaml:4:3: ",
+            "unknown rule `trusted-registry` in `rules` (did you mean `trusted-registries`?)",
+        ),
+        (
+            vec!["check", "--trust", &names_data, &pinned],
+            "yes.yaml:4:27: ",
+            "must be true or false",
+        ),
+        (
+            vec!["lint", "--data", &typo, &dockerfile],
+            "typo.json:2:11: ",
+            "rule `non-root` has no setting `min-uid` (did you mean `min_uid`?)",
+        ),
+        (
+            vec!["policy", "eval", "--input", &input, "--data", &yes],
+            "yes.yaml:4:27: ",
+            "must be true or false",
+        ),
+    ];
+    for (args, at, needle) in runs {
+        let out = env.sigil(&args);
+        out.code(2);
+        assert!(out.stderr.contains(at), "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(needle), "{args:?}: {}", out.stderr);
+    }
+    // Correct settings load, and apply.
+    let fine = write(
+        "fine.yaml",
+        "sigil:\n  config:\n    rules:\n      non-root: {enabled: true, min_uid: 100000}\n",
+    );
+    let out = env.sigil(&["lint", "--data", &fine, &dockerfile]);
+    out.code(1);
+    assert!(
+        out.stdout.contains("below the minimum uid 100000"),
+        "{}",
+        out.stdout
+    );
+}
+
 /// On an OCI layout, offline: the defaults, a conftest-style user policy, and broken
 /// policies, each of which denies with the error shown, within the time limit.
 #[test]
