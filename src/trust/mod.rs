@@ -21,12 +21,16 @@
 //!     threshold: 1                 # distinct listed signers needed, or `all`
 //!     attestations:
 //!       - {name: provenance, predicate_type: "https://slsa.dev/provenance/v1"}
+//!   - name: third-party tools
+//!     match: ["docker.io/**"]
+//!     signatures: none             # no signers: unsigned images pass (must be said)
 //! ```
 //!
 //! Every entry whose globs match an image applies, and each must pass. Loading checks
 //! everything it can before any image is looked at — unknown keys, wrong types, bad globs
 //! and regular expressions, unreadable keys and certificates, rule settings against each
-//! rule's schema — and reports each with the file, line and column, so a typo never
+//! rule's schema, an entry that would accept unsigned images without saying
+//! `signatures: none` — and reports each with the file, line and column, so a typo never
 //! silently weakens a policy.
 
 pub mod glob;
@@ -42,7 +46,7 @@ use crate::verify::certificate::{self, CertificatePolicy};
 use crate::verify::{TrustedKey, VerifyOptions};
 
 pub use glob::{Glob, GlobError};
-pub use schema::{Mode, Threshold, Unmatched};
+pub use schema::{Mode, Signatures, Threshold, Unmatched};
 
 /// Largest trust file accepted.
 pub const MAX_TRUST_FILE_BYTES: u64 = 1024 * 1024;
@@ -154,7 +158,16 @@ impl TrustFile {
         for e in raw.images {
             let line = line_of_name(text, &e.name, from);
             from = line;
-            entries.push(entry(e, text, line, &resolve).map_err(|(l, m)| at(l, m))?);
+            // Problems with the entry as a whole are placed at its `name`.
+            let column = text
+                .lines()
+                .nth(line.saturating_sub(1))
+                .and_then(|l| l.find("name:").map(|i| l[..i].chars().count() + 1))
+                .unwrap_or(0);
+            entries.push(entry(e, text, line, &resolve).map_err(|(l, m)| TrustError {
+                column: if l == line { column } else { 0 },
+                ..at(l, m)
+            })?);
         }
         for p in raw.policies.iter().chain(&raw.data) {
             let full = resolve(p);
@@ -286,7 +299,8 @@ fn entry(
     let mut keys = Vec::new();
     let mut certificates = Vec::new();
     let mut signers = Vec::new();
-    for (i, s) in e.signers.iter().enumerate() {
+    let listed = e.signers.as_deref().unwrap_or_default();
+    for (i, s) in listed.iter().enumerate() {
         let sctx = |m: String| ctx(format!("signer {}: {m}", i + 1));
         let cert_fields = s.identity.is_some()
             || s.identity_regexp.is_some()
@@ -379,6 +393,24 @@ fn entry(
              attestation could ever count)"
                 .into(),
         ));
+    }
+    // An entry without signers accepts unsigned images: only when it says so.
+    match (e.signatures, e.signers.is_some()) {
+        (Signatures::Required, false) => {
+            return Err(ctx(
+                "lists no `signers`, so it would accept unsigned images: list who must sign, \
+                 or write `signatures: none` to accept images without signatures"
+                    .into(),
+            ));
+        }
+        (Signatures::None, true) => {
+            return Err(ctx(
+                "`signatures: none` accepts unsigned images, yet `signers` are listed: keep \
+                 one of the two"
+                    .into(),
+            ));
+        }
+        _ => {}
     }
     for (i, a) in attestations.iter().enumerate() {
         let has_type = a.get("predicate_type").is_some_and(Json::is_string)

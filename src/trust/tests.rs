@@ -32,6 +32,7 @@ images:
   - name: everything else
     match: "**"
     mode: warn
+    signatures: none
 "#;
 
 #[test]
@@ -249,4 +250,62 @@ fn rule_settings_are_checked_where_they_are_written() {
             "{e}"
         );
     }
+}
+
+/// An entry without signers accepts unsigned images, as `threshold: 0` would: it must say so
+/// with `signatures: none`, and `signers: []` is refused where it is written.
+#[test]
+fn unsigned_by_configuration_must_be_explicit() {
+    let cases: &[(&str, usize, usize, &str)] = &[
+        (
+            "version: 1\nimages:\n  - name: a\n    match: '**'\n    signers: []\n",
+            5,
+            14,
+            "`signers` is empty, so the entry would accept unsigned images",
+        ),
+        (
+            "version: 1\nimages:\n  - name: a\n    match: '**'\n    signers:\n",
+            5,
+            13,
+            "`signers` is empty",
+        ),
+        (
+            "version: 1\nimages:\n  - name: a\n    match: '**'\n    mode: warn\n",
+            3,
+            5,
+            "entry \"a\": lists no `signers`, so it would accept unsigned images",
+        ),
+        (
+            "version: 1\nimages:\n  - name: a\n    match: '**'\n    signatures: none\n    signers: [{key: keys/cosign.pub}]\n",
+            3,
+            5,
+            "`signatures: none` accepts unsigned images, yet `signers` are listed",
+        ),
+        (
+            "version: 1\nimages:\n  - name: a\n    match: '**'\n    signatures: optional\n",
+            5,
+            17,
+            "unknown variant `optional`, expected `required` or `none`",
+        ),
+        // Attestations are verified with the entry's signers, so they still need some.
+        (
+            "version: 1\nimages:\n  - name: a\n    match: '**'\n    signatures: none\n    attestations: [{predicate_type: x}]\n",
+            3,
+            5,
+            "none are listed",
+        ),
+    ];
+    for (text, line, column, needle) in cases {
+        let e = err(text);
+        assert_eq!((e.line, e.column), (*line, *column), "{text:?}: {e}");
+        assert!(e.message.contains(needle), "{text:?}: {e}");
+    }
+    let t = parse(
+        "version: 1\nimages:\n  - name: tools\n    match: 'docker.io/**'\n    signatures: none\n",
+    )
+    .unwrap();
+    let e = &t.entries[0];
+    assert!(e.signers.is_empty());
+    assert!(!e.requires_signatures());
+    assert!(e.rules_config().get("signed").is_none());
 }

@@ -382,6 +382,62 @@ fn trust_file_decides_on_refreg() {
     trust_scenario(Kind::Refreg);
 }
 
+/// An entry without signers accepts unsigned images only when it says `signatures: none`;
+/// `signers: []` and an entry with no signers are refused at load, where they are written,
+/// before any image is looked at.
+#[test]
+fn unsigned_images_pass_only_when_the_trust_file_says_so() {
+    let s = setup(Kind::Distribution);
+    let unsigned = image(&s, "tools/app", "tools", Some("65532"));
+    let host = s.reg.repo("");
+    let host = host.trim_end_matches('/');
+    let trust = |name: &str, entry: &str| {
+        let p = s.env.path().join(name);
+        std::fs::write(
+            &p,
+            format!("version: 1\nimages:\n  - name: tools\n    match: '{host}/tools/*'\n{entry}"),
+        )
+        .unwrap();
+        p.display().to_string()
+    };
+
+    let explicit = trust("explicit.yaml", "    signatures: none\n");
+    let (status, v) = check_json(&s, &["--trust", &explicit, &unsigned]);
+    assert_eq!(status, 0, "{v:#}");
+    assert_eq!(v["images"][0]["allowed"], true, "{v:#}");
+
+    // The same image under an entry with a signer is denied for want of a signature.
+    let signed = trust(
+        "signed.yaml",
+        &format!("    signers: [{{key: {}}}]\n", s.public),
+    );
+    let (status, v) = check_json(&s, &["--trust", &signed, &unsigned]);
+    assert_eq!(status, 1, "{v:#}");
+    assert_eq!(denied_codes(&v["images"][0]), ["SIGIL-IMG-006"], "{v:#}");
+
+    for (name, entry, at, needle) in [
+        (
+            "empty.yaml",
+            "    signers: []\n",
+            "empty.yaml:5:14: ",
+            "`signers` is empty, so the entry would accept unsigned images",
+        ),
+        (
+            "none.yaml",
+            "    mode: enforce\n",
+            "none.yaml:3:5: ",
+            "entry \"tools\": lists no `signers`, so it would accept unsigned images",
+        ),
+    ] {
+        let path = trust(name, entry);
+        let out = s.sigil(&["check", "--trust", &path, &unsigned]);
+        out.code(2);
+        assert!(out.stderr.contains(at), "{name}: {}", out.stderr);
+        assert!(out.stderr.contains(needle), "{name}: {}", out.stderr);
+        assert!(out.stdout.is_empty(), "{name}: {}", out.stdout);
+    }
+}
+
 /// Rule settings in a trust file's `rules`, in `--data` files (check, lint, policy eval) and
 /// in data files a trust file names are checked against the rules' schema at load: a
 /// mistake is an error at its file, line and column (exit 2), not a rule left off.
