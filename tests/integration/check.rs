@@ -392,13 +392,8 @@ fn unsigned_images_pass_only_when_the_trust_file_says_so() {
     let host = s.reg.repo("");
     let host = host.trim_end_matches('/');
     let trust = |name: &str, entry: &str| {
-        let p = s.env.path().join(name);
-        std::fs::write(
-            &p,
-            format!("version: 1\nimages:\n  - name: tools\n    match: '{host}/tools/*'\n{entry}"),
-        )
-        .unwrap();
-        p.display().to_string()
+        let head = format!("version: 1\nimages:\n  - name: tools\n    match: '{host}/tools/*'\n");
+        s.env.write(name, &format!("{head}{entry}"))
     };
 
     let explicit = trust("explicit.yaml", "    signatures: none\n");
@@ -438,12 +433,8 @@ fn unsigned_images_pass_only_when_the_trust_file_says_so() {
     }
 }
 
-/// Rule settings in a trust file's `rules`, in `--data` files (check, lint, policy eval) and
-/// in data files a trust file names are checked against the rules' schema at load: a
-/// mistake is an error at its file, line and column (exit 2), not a rule left off.
-#[test]
-fn rule_settings_are_checked_at_load() {
-    let env = crate::harness::Env::new();
+/// The test layout, the key that signed it, its `v1` digest, and that image by digest.
+fn layout_image(env: &crate::harness::Env) -> (String, String, String, String) {
     let layout = root().join("testdata/oci/app").display().to_string();
     let key = root()
         .join("testdata/keys/cosign.pub")
@@ -455,11 +446,17 @@ fn rule_settings_are_checked_at_load() {
         .trim()
         .to_string();
     let pinned = format!("oci:{layout}@{digest}");
-    let write = |name: &str, text: &str| {
-        let p = env.path().join(name);
-        std::fs::write(&p, text).unwrap();
-        p.display().to_string()
-    };
+    (layout, key, digest, pinned)
+}
+
+/// Rule settings in a trust file's `rules`, in `--data` files (check, lint, policy eval) and
+/// in data files a trust file names are checked against the rules' schema at load: a
+/// mistake is an error at its file, line and column (exit 2), not a rule left off.
+#[test]
+fn rule_settings_are_checked_at_load() {
+    let env = crate::harness::Env::new();
+    let (_, key, _, pinned) = layout_image(&env);
+    let write = |name: &str, text: &str| env.write(name, text);
     let yes = write(
         "yes.yaml",
         "sigil:\n  config:\n    rules:\n      non-root: {enabled: yes}\n",
@@ -533,17 +530,7 @@ fn rule_settings_are_checked_at_load() {
 #[test]
 fn layout_checks_offline_and_broken_policies_deny() {
     let env = crate::harness::Env::new();
-    let layout = root().join("testdata/oci/app").display().to_string();
-    let key = root()
-        .join("testdata/keys/cosign.pub")
-        .display()
-        .to_string();
-    let digest = env
-        .sigil(&["digest", &format!("oci:{layout}:v1")])
-        .ok()
-        .trim()
-        .to_string();
-    let pinned = format!("oci:{layout}@{digest}");
+    let (layout, key, digest, pinned) = layout_image(&env);
     let out = env.sigil(&["check", "--key", &key, &pinned]);
     out.ok();
     assert!(out.stdout.contains("ALLOWED"), "{}", out.stdout);
@@ -596,11 +583,7 @@ fn layout_checks_offline_and_broken_policies_deny() {
     );
     assert!(xml.contains("name=\"SIGIL-IMG-005 non-root\"/>"), "{xml}");
 
-    let write = |name: &str, text: &str| {
-        let p = env.path().join(name);
-        std::fs::write(&p, text).unwrap();
-        p.display().to_string()
-    };
+    let write = |name: &str, text: &str| env.write(name, text);
     // A conftest policy, unchanged.
     let labels = write(
         "labels.rego",

@@ -688,11 +688,7 @@ fn upload_false_writes_files_only_and_require_digest_refuses_tags() {
 fn key_mistakes_are_named_before_any_request() {
     use p384::pkcs8::{EncodePrivateKey as _, EncodePublicKey as _};
     let env = Env::new();
-    let write = |name: &str, text: &str| {
-        let p = env.path().join(name);
-        std::fs::write(&p, text).unwrap();
-        p.display().to_string()
-    };
+    let write = |name: &str, text: &str| env.write(name, text);
     let sk = p384::SecretKey::from_slice(&[7u8; 48]).unwrap();
     let pem = |label: &str, der: &[u8]| sigil::sign::pem::encode(label, der);
     let p384_key = write(
@@ -725,70 +721,64 @@ fn key_mistakes_are_named_before_any_request() {
     let unsupported =
         "this is an ECDSA P-384 private key; sigil signs and verifies with ECDSA P-256 keys only";
     let unreachable = "--min-signatures 2: 2 distinct signers are required, but only 1 can sign";
-    let cases: Vec<(Vec<&str>, String)> = vec![
+    let threshold: &[&str] = &["--min-signatures", "2"];
+    // (command, --key, more flags, what stderr says)
+    let cases: [(&str, &str, &[&str], String); 10] = [
         (
-            vec!["verify", "--key", &p384_key, &image],
+            "verify",
+            &p384_key,
+            &[],
             format!("public key {p384_key}: {private_for_public}"),
         ),
         (
-            vec!["verify", "--key", &p384_sec1, &image],
+            "verify",
+            &p384_sec1,
+            &[],
             format!("public key {p384_sec1}: {private_for_public}"),
         ),
         (
-            vec!["check", "--key", &p384_key, &image],
+            "check",
+            &p384_key,
+            &[],
             format!("public key {p384_key}: {private_for_public}"),
         ),
         (
-            vec!["sign", "--key", &p384_key, &image],
+            "sign",
+            &p384_key,
+            &[],
             format!("key {p384_key}: {unsupported}"),
         ),
         (
-            vec!["sign", "--key", &p384_sec1, &image],
+            "sign",
+            &p384_sec1,
+            &[],
             format!("key {p384_sec1}: {unsupported}"),
         ),
         (
-            vec!["verify", "--key", &p384_pub, &image],
+            "verify",
+            &p384_pub,
+            &[],
             format!("public key {p384_pub}: this is an ECDSA P-384 public key;"),
         ),
         (
-            vec!["verify", "--key", &two, &image],
+            "verify",
+            &two,
+            &[],
             format!("public key {two}: holds 2 PEM blocks; a public key file holds one key"),
         ),
+        ("verify", cosign_pub, threshold, unreachable.into()),
         (
-            vec![
-                "verify",
-                "--key",
-                cosign_pub,
-                "--min-signatures",
-                "2",
-                &image,
-            ],
+            "verify-attestation",
+            cosign_pub,
+            threshold,
             unreachable.into(),
         ),
-        (
-            vec![
-                "verify-attestation",
-                "--key",
-                cosign_pub,
-                "--min-signatures",
-                "2",
-                &image,
-            ],
-            unreachable.into(),
-        ),
-        (
-            vec![
-                "check",
-                "--key",
-                cosign_pub,
-                "--min-signatures",
-                "2",
-                &image,
-            ],
-            unreachable.into(),
-        ),
+        ("check", cosign_pub, threshold, unreachable.into()),
     ];
-    for (args, needle) in cases {
+    for (command, key, more, needle) in cases {
+        let mut args = vec![command, "--key", key];
+        args.extend_from_slice(more);
+        args.push(&image);
         let out = env.sigil(&args);
         out.code(2);
         assert!(out.stderr.contains(&needle), "{args:?}: {}", out.stderr);
