@@ -56,12 +56,14 @@ pub async fn run(a: CheckArgs) -> anyhow::Result<u8> {
     let command_line = if a.signers.given() {
         let certificate = certificate_policy(&a.signers)?;
         let keys = super::keys::load_public_keys(&a.signers.key)?;
-        Some(Entry::from_command_line(VerifyOptions {
+        let opts = VerifyOptions {
             keys,
             certificates: certificate.into_iter().collect(),
             min_signatures: a.min_signatures.max(1),
             ..VerifyOptions::default()
-        }))
+        };
+        super::verify::check_threshold(&opts)?;
+        Some(Entry::from_command_line(opts))
     } else {
         None
     };

@@ -248,7 +248,9 @@ fn eval(a: EvalArgs) -> anyhow::Result<u8> {
     // A policy that cannot be loaded denies: the error is the decision.
     let decision = match load(&a.policy, &a.sources) {
         Ok(engine) => engine.evaluate(&input),
-        Err(e @ (PolicyError::Io { .. } | PolicyError::Data { .. })) => anyhow::bail!("{e}"),
+        Err(
+            e @ (PolicyError::Io { .. } | PolicyError::Data { .. } | PolicyError::DataAt { .. }),
+        ) => anyhow::bail!("{e}"),
         Err(e) => Decision::from_error(e.to_string()),
     };
     match a.sources.output {

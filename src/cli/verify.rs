@@ -281,13 +281,22 @@ pub(super) fn verify_options(
     min_signatures: usize,
 ) -> anyhow::Result<VerifyOptions> {
     let certificate = certificate_policy(signers)?;
-    Ok(VerifyOptions {
+    let opts = VerifyOptions {
         keys: load_public_keys(&signers.key)?,
         annotations: annotations.iter().cloned().collect::<BTreeMap<_, _>>(),
         repository: None,
         min_signatures,
         certificates: certificate.into_iter().collect(),
-    })
+    };
+    check_threshold(&opts)?;
+    Ok(opts)
+}
+
+/// `--min-signatures` above the number of distinct signers given is a usage error, found
+/// before any image is looked at.
+pub(super) fn check_threshold(opts: &VerifyOptions) -> anyhow::Result<()> {
+    opts.check_threshold()
+        .with_context(|| format!("--min-signatures {}", opts.min_signatures))
 }
 
 /// Reads PEM certificates from `path`, at most `max`.

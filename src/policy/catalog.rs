@@ -1,6 +1,10 @@
 //! The built-in rules by name and code, for reports that list every rule evaluated (the
-//! decision trace of `sigil check`, SARIF rule metadata). The Rego files in `policies/`
-//! are the rules themselves; a unit test checks that this table and their codes agree.
+//! decision trace of `sigil check`, SARIF rule metadata), and the settings each takes, for
+//! checking configuration at load ([`super::schema`]). The Rego files in `policies/` are the
+//! rules themselves; unit tests check that this table, their codes and the settings they
+//! read agree.
+
+use super::schema::{ATTESTATION, BASE_IMAGE, Field, SIGNER, Type, field};
 
 /// Which input kind a rule judges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,7 +27,25 @@ pub struct RuleInfo {
     /// The partial set rule in package `sigil` whose members are this rule's findings
     /// (`findings` gathers them when the rule is enabled).
     pub set: &'static str,
+    /// Its settings besides `enabled` and `mode` ([`super::schema::COMMON`]), as a type:
+    /// [`Type::Rule`].
+    pub schema: Type,
 }
+
+impl RuleInfo {
+    /// The rule's own settings (besides `enabled` and `mode`).
+    pub fn settings(&self) -> &'static [Field] {
+        match self.schema {
+            Type::Rule { settings, .. } => settings,
+            _ => &[],
+        }
+    }
+}
+
+const REGISTRIES: &[Field] = &[
+    field("registries", Type::List(&Type::Str)),
+    field("repositories", Type::List(&Type::Str)),
+];
 
 pub const RULES: &[RuleInfo] = &[
     rule(
@@ -32,6 +54,7 @@ pub const RULES: &[RuleInfo] = &[
         "input-valid",
         Stage::Any,
         "The policy input must say what it describes (image, dockerfile or admission) and carry the fields that kind needs.",
+        &[],
     ),
     rule(
         "SIGIL-IMG-001",
@@ -39,6 +62,7 @@ pub const RULES: &[RuleInfo] = &[
         "digest-pinned",
         Stage::Image,
         "Refer to the image by digest (name@sha256:...), so that what runs is exactly what was checked.",
+        &[],
     ),
     rule(
         "SIGIL-IMG-002",
@@ -46,6 +70,7 @@ pub const RULES: &[RuleInfo] = &[
         "no-latest",
         Stage::Image,
         "Do not use the tag latest or leave the tag out: name a version.",
+        &[field("allow_when_pinned", Type::Bool)],
     ),
     rule(
         "SIGIL-IMG-003",
@@ -53,6 +78,10 @@ pub const RULES: &[RuleInfo] = &[
         "allowed-tags",
         Stage::Image,
         "The tag must match one of the configured patterns.",
+        &[
+            field("patterns", Type::List(&Type::Str)),
+            field("allow_untagged", Type::Bool),
+        ],
     ),
     rule(
         "SIGIL-IMG-004",
@@ -60,6 +89,7 @@ pub const RULES: &[RuleInfo] = &[
         "trusted-registries",
         Stage::Image,
         "Use images only from the configured registries or repositories.",
+        REGISTRIES,
     ),
     rule(
         "SIGIL-IMG-005",
@@ -67,6 +97,11 @@ pub const RULES: &[RuleInfo] = &[
         "non-root",
         Stage::Image,
         "The image must set a user that is not root.",
+        &[
+            field("require_numeric_uid", Type::Bool),
+            field("min_uid", Type::Count),
+            field("forbid_root_group", Type::Bool),
+        ],
     ),
     rule(
         "SIGIL-IMG-006",
@@ -74,6 +109,7 @@ pub const RULES: &[RuleInfo] = &[
         "signed",
         Stage::Image,
         "The image must carry a verified signature from the requested signers.",
+        &[field("min_signers", Type::Count)],
     ),
     rule(
         "SIGIL-IMG-007",
@@ -81,6 +117,10 @@ pub const RULES: &[RuleInfo] = &[
         "required-signers",
         Stage::Image,
         "Each configured signer (or one of them) must have signed the image.",
+        &[
+            field("signers", Type::List(&SIGNER)),
+            field("match", Type::OneOf(&["all", "any"])),
+        ],
     ),
     rule(
         "SIGIL-IMG-008",
@@ -88,6 +128,7 @@ pub const RULES: &[RuleInfo] = &[
         "required-attestations",
         Stage::Image,
         "Each configured attestation must be attached and verified.",
+        &[field("attestations", Type::List(&ATTESTATION))],
     ),
     rule(
         "SIGIL-IMG-009",
@@ -95,6 +136,7 @@ pub const RULES: &[RuleInfo] = &[
         "platforms-signed",
         Stage::Image,
         "Every platform manifest of an index must be signed on its own.",
+        &[],
     ),
     rule(
         "SIGIL-IMG-010",
@@ -102,6 +144,10 @@ pub const RULES: &[RuleInfo] = &[
         "approved-base-images",
         Stage::Image,
         "The image's base images must be among the approved ones.",
+        &[
+            field("images", Type::List(&BASE_IMAGE)),
+            field("require_known", Type::Bool),
+        ],
     ),
     rule(
         "SIGIL-DF-001",
@@ -109,6 +155,7 @@ pub const RULES: &[RuleInfo] = &[
         "dockerfile-digest-pinned",
         Stage::Dockerfile,
         "Pin every image the Dockerfile pulls (FROM, COPY --from, RUN --mount from=) by digest: image:tag@sha256:... (sigil pin does it).",
+        &[],
     ),
     rule(
         "SIGIL-DF-002",
@@ -116,6 +163,7 @@ pub const RULES: &[RuleInfo] = &[
         "dockerfile-no-latest",
         Stage::Dockerfile,
         "Give every image the Dockerfile pulls an explicit version tag, not latest and not none.",
+        &[field("allow_when_pinned", Type::Bool)],
     ),
     rule(
         "SIGIL-DF-003",
@@ -123,6 +171,7 @@ pub const RULES: &[RuleInfo] = &[
         "dockerfile-non-root",
         Stage::Dockerfile,
         "End the final stage with USER set to a non-root user (a name or uid other than root/0).",
+        &[],
     ),
     rule(
         "SIGIL-DF-004",
@@ -130,6 +179,7 @@ pub const RULES: &[RuleInfo] = &[
         "dockerfile-trusted-registries",
         Stage::Dockerfile,
         "Pull images only from the configured trusted registries or repositories.",
+        REGISTRIES,
     ),
 ];
 
@@ -139,6 +189,7 @@ const fn rule(
     name: &'static str,
     stage: Stage,
     summary: &'static str,
+    settings: &'static [Field],
 ) -> RuleInfo {
     RuleInfo {
         code,
@@ -146,6 +197,7 @@ const fn rule(
         stage,
         summary,
         set,
+        schema: Type::Rule { name, settings },
     }
 }
 

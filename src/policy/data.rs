@@ -1,10 +1,14 @@
-//! The data document: JSON or YAML files, deep-merged.
+//! The data document: JSON or YAML files, deep-merged. Rule settings in them
+//! (`sigil.config.rules`) are checked against the rules' schema as they are parsed.
 
 use std::path::Path;
 
+use serde::de::DeserializeSeed;
 use serde_json::Value;
 
 use super::PolicyError;
+use super::schema::{Checked, DATA};
+use crate::util::located::Located;
 
 /// Merges `overlay` into `base`: objects merge key by key, recursively; anything else in
 /// `overlay` (arrays included) replaces what `base` had.
@@ -45,8 +49,59 @@ pub fn parse_data(text: &str, yaml: bool) -> Result<Value, String> {
     }
 }
 
-/// Reads a data file (`.yaml`/`.yml` as YAML, anything else as JSON or else YAML). The
-/// document must be an object: it is merged at the root of `data`.
+/// Parses a data document as [`parse_data`] does, and checks it against [`DATA`]: it is an
+/// object, and the rule settings under `sigil.config.rules` are those of the built-in rules,
+/// with their types. Errors carry the line and column of the offending key or value.
+pub fn parse_data_document(text: &str, yaml: bool) -> Result<Value, Located> {
+    let json_error = if yaml {
+        None
+    } else {
+        let mut de = serde_json::Deserializer::from_str(text);
+        match data_seed()
+            .deserialize(&mut de)
+            .and_then(|v| de.end().map(|()| v))
+        {
+            Ok(v) => return Ok(v),
+            // Valid JSON with a wrong setting: that is the error, not whether it is YAML.
+            Err(e) if e.is_data() => return Err(Located::json(&e)),
+            Err(e) => Some(e),
+        }
+    };
+    let parsed = crate::util::yaml::parse(text, |t| {
+        data_seed().deserialize(yaml_serde::Deserializer::from_str(t))
+    })
+    .map_err(|e| Located {
+        line: 0,
+        column: 0,
+        message: e.to_string(),
+    })?;
+    parsed.map_err(|e| match json_error {
+        // Not JSON, and YAML only by syntax: the settings are wrong.
+        Some(_) if is_yaml(text) => Located::yaml(&e),
+        Some(j) => Located {
+            line: 0,
+            column: 0,
+            message: format!("neither JSON ({j}) nor YAML ({e})"),
+        },
+        None => Located::yaml(&e),
+    })
+}
+
+/// Whether `text` parses as YAML at all (to tell a syntax error from a wrong setting).
+fn is_yaml(text: &str) -> bool {
+    crate::util::yaml::parse(text, |t| {
+        yaml_serde::from_str::<serde::de::IgnoredAny>(t).map(|_| ())
+    })
+    .is_ok_and(|r| r.is_ok())
+}
+
+fn data_seed() -> Checked {
+    Checked::new(&DATA, "")
+}
+
+/// Reads a data file (`.yaml`/`.yml` as YAML, anything else as JSON or else YAML) with
+/// [`parse_data_document`]. The document must be an object: it is merged at the root of
+/// `data`.
 pub fn load_data_file(path: &Path) -> Result<Value, PolicyError> {
     let text = crate::util::fs::read_text(path).map_err(|e| PolicyError::Io {
         path: path.display().to_string(),
@@ -55,17 +110,12 @@ pub fn load_data_file(path: &Path) -> Result<Value, PolicyError> {
     let yaml = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
-    let value = parse_data(&text, yaml).map_err(|message| PolicyError::Data {
+    parse_data_document(&text, yaml).map_err(|at| PolicyError::DataAt {
         path: path.display().to_string(),
-        message,
-    })?;
-    if !value.is_object() {
-        return Err(PolicyError::Data {
-            path: path.display().to_string(),
-            message: "a data document must be an object (it is merged at the root of data)".into(),
-        });
-    }
-    Ok(value)
+        line: at.line,
+        column: at.column,
+        message: at.message,
+    })
 }
 
 #[cfg(test)]

@@ -37,6 +37,14 @@ pub enum PolicyError {
     Compile { message: String },
     #[error("data {path}: {message}")]
     Data { path: String, message: String },
+    /// A data file that does not parse, or whose rule settings are wrong, and where.
+    #[error("data {path}{}: {message}", crate::util::located::position(*line, *column))]
+    DataAt {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
 }
 
 /// One Rego module to load: a label (its path, or `<builtin>/…`) and its source.

@@ -23,10 +23,11 @@ mod engine;
 pub mod input;
 mod recursion;
 mod scan;
+pub mod schema;
 pub mod testing;
 pub mod value;
 
-pub use data::{deep_merge, load_data_file, parse_data};
+pub use data::{deep_merge, load_data_file, parse_data, parse_data_document};
 pub use engine::{
     DEFAULT_TIMEOUT, Decision, EngineOptions, PolicyEngine, PolicyError, PolicyFile, PolicySet,
     RuleResult, Severity, parse_timeout,

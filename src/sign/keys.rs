@@ -13,7 +13,9 @@ use crypto_secretbox::XSalsa20Poly1305;
 use crypto_secretbox::aead::{Aead, KeyInit};
 use p256::ecdsa::signature::{Signer, Verifier};
 use p256::ecdsa::{DerSignature, Signature, SigningKey, VerifyingKey};
-use p256::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
+use p256::pkcs8::{
+    DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, ObjectIdentifier,
+};
 use serde::{Deserialize, Serialize};
 use sha2::Digest as _;
 use zeroize::Zeroizing;
@@ -31,7 +33,7 @@ const SCRYPT_MAX_LOG_N: u8 = 20;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum KeyError {
-    #[error("not a PEM key: {0}")]
+    #[error(transparent)]
     Pem(#[from] pem::PemError),
     #[error("incorrect passphrase (or the key file was modified)")]
     WrongPassphrase,
@@ -46,6 +48,21 @@ pub enum KeyError {
         found: String,
         expected: &'static str,
     },
+    /// A private key where a public key belongs (`verify --key`, a trust file's `key`).
+    #[error("this is {0}, not a public key: give the public key")]
+    PrivateKeyGiven(String),
+    /// A public key where a private key belongs (`sign --key`).
+    #[error("this is a public key (PEM block \"PUBLIC KEY\"), not a private key")]
+    PublicKeyGiven,
+    /// A well-formed key of an algorithm or curve sigil does not use.
+    #[error("this is {0}; sigil signs and verifies with ECDSA P-256 keys only (cosign's default)")]
+    UnsupportedKey(String),
+    /// A public key file holding more than the key: which block would be trusted is a guess.
+    #[error(
+        "holds {0} PEM blocks; a public key file holds one key (give each key its own file, or \
+         pass a directory of them)"
+    )]
+    SeveralBlocks(usize),
     #[error("random number generator failed: {0}")]
     Random(String),
 }
@@ -228,25 +245,34 @@ impl PrivateKey {
                 .decrypt(&nonce.into(), ciphertext.as_slice())
                 .map_err(|_| KeyError::WrongPassphrase)?,
         );
-        let signing =
-            SigningKey::from_pkcs8_der(&der).map_err(|e| KeyError::NotP256(e.to_string()))?;
+        let signing = SigningKey::from_pkcs8_der(&der).map_err(|e| {
+            not_p256(
+                pkcs8_algorithm(&der).map(|a| a.name("private")),
+                e.to_string(),
+            )
+        })?;
         Ok(PrivateKey { signing })
     }
 
     /// Reads an unencrypted PKCS#8 (`PRIVATE KEY`) or SEC1 (`EC PRIVATE KEY`) P-256 key.
     pub fn from_plain_pem(text: &str) -> Result<PrivateKey, KeyError> {
-        let block = pem::parse_all(text)?
-            .into_iter()
-            .find(|b| b.label.ends_with("PRIVATE KEY"))
-            .ok_or(KeyError::Pem(pem::PemError::NoBlock))?;
-        let der = Zeroizing::new(block.der);
+        let blocks = pem::parse_all(text)?;
+        let Some(block) = blocks.iter().find(|b| b.label.ends_with("PRIVATE KEY")) else {
+            return Err(match blocks[0].label.as_str() {
+                "PUBLIC KEY" => KeyError::PublicKeyGiven,
+                other => KeyError::WrongLabel {
+                    found: other.to_string(),
+                    expected: "PRIVATE KEY or EC PRIVATE KEY",
+                },
+            });
+        };
+        let der = Zeroizing::new(block.der.clone());
         let signing = match block.label.as_str() {
-            "PRIVATE KEY" => {
-                SigningKey::from_pkcs8_der(&der).map_err(|e| KeyError::NotP256(e.to_string()))?
-            }
+            "PRIVATE KEY" => SigningKey::from_pkcs8_der(&der)
+                .map_err(|e| not_p256(describe_private(block), e.to_string()))?,
             "EC PRIVATE KEY" => {
                 let sk = p256::SecretKey::from_sec1_der(&der)
-                    .map_err(|e| KeyError::NotP256(e.to_string()))?;
+                    .map_err(|e| not_p256(describe_private(block), e.to_string()))?;
                 SigningKey::from(sk)
             }
             "ENCRYPTED PRIVATE KEY" => {
@@ -277,21 +303,29 @@ impl PrivateKey {
 }
 
 impl PublicKey {
-    /// Reads a `PUBLIC KEY` (SubjectPublicKeyInfo) PEM block.
+    /// Reads a `PUBLIC KEY` (SubjectPublicKeyInfo) PEM block: the only block of `text`, so
+    /// that which key is trusted is never a guess.
     pub fn from_pem(text: &str) -> Result<PublicKey, KeyError> {
-        let block = pem::parse_all(text)?
-            .into_iter()
-            .find(|b| b.label == "PUBLIC KEY")
-            .ok_or_else(|| KeyError::WrongLabel {
-                found: pem::parse(text).map(|b| b.label).unwrap_or_default(),
+        let blocks = pem::parse_all(text)?;
+        if blocks.len() > 1 {
+            return Err(KeyError::SeveralBlocks(blocks.len()));
+        }
+        let block = &blocks[0];
+        match block.label.as_str() {
+            "PUBLIC KEY" => Self::from_spki_der(&block.der),
+            l if l.ends_with("PRIVATE KEY") => Err(KeyError::PrivateKeyGiven(
+                describe_private(block).unwrap_or_else(|| format!("a private key ({l:?})")),
+            )),
+            other => Err(KeyError::WrongLabel {
+                found: other.to_string(),
                 expected: "PUBLIC KEY",
-            })?;
-        Self::from_spki_der(&block.der)
+            }),
+        }
     }
 
     pub fn from_spki_der(der: &[u8]) -> Result<PublicKey, KeyError> {
-        let verifying =
-            VerifyingKey::from_public_key_der(der).map_err(|e| KeyError::NotP256(e.to_string()))?;
+        let verifying = VerifyingKey::from_public_key_der(der)
+            .map_err(|e| not_p256(spki_algorithm(der).map(|a| a.name("public")), e.to_string()))?;
         Ok(PublicKey::from_verifying_key(verifying))
     }
 
@@ -343,6 +377,89 @@ impl PublicKey {
     }
 }
 
+/// The algorithm of a key, from its AlgorithmIdentifier: to say what a key is when it is not
+/// one sigil uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Algorithm {
+    oid: ObjectIdentifier,
+    /// The named curve of an EC key.
+    curve: Option<ObjectIdentifier>,
+}
+
+impl Algorithm {
+    fn from_identifier(a: &p256::pkcs8::spki::AlgorithmIdentifierRef<'_>) -> Algorithm {
+        Algorithm {
+            oid: a.oid,
+            curve: a.parameters_oid().ok(),
+        }
+    }
+
+    /// "an ECDSA P-384 private key", "an RSA public key", …
+    fn name(self, kind: &str) -> String {
+        let curve = self.curve.map(|c| c.to_string());
+        let named = match (self.oid.to_string().as_str(), curve.as_deref()) {
+            ("1.2.840.10045.2.1", Some("1.2.840.10045.3.1.7")) => "an ECDSA P-256",
+            ("1.2.840.10045.2.1", Some("1.3.132.0.34")) => "an ECDSA P-384",
+            ("1.2.840.10045.2.1", Some("1.3.132.0.35")) => "an ECDSA P-521",
+            ("1.2.840.10045.2.1", Some("1.3.132.0.10")) => "an ECDSA secp256k1",
+            ("1.2.840.10045.2.1", _) => {
+                return format!(
+                    "an EC {kind} key on curve {}",
+                    curve.as_deref().unwrap_or("(unnamed)")
+                );
+            }
+            ("1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10", _) => "an RSA",
+            ("1.3.101.112", _) => "an Ed25519",
+            ("1.3.101.113", _) => "an Ed448",
+            (oid, _) => return format!("a {kind} key of algorithm {oid}"),
+        };
+        format!("{named} {kind} key")
+    }
+}
+
+fn spki_algorithm(der: &[u8]) -> Option<Algorithm> {
+    use p256::pkcs8::der::Decode as _;
+    let spki = p256::pkcs8::SubjectPublicKeyInfoRef::from_der(der).ok()?;
+    Some(Algorithm::from_identifier(&spki.algorithm))
+}
+
+fn pkcs8_algorithm(der: &[u8]) -> Option<Algorithm> {
+    use p256::pkcs8::der::Decode as _;
+    let info = p256::pkcs8::PrivateKeyInfoRef::from_der(der).ok()?;
+    Some(Algorithm::from_identifier(&info.algorithm))
+}
+
+/// What a private-key PEM block holds, when that can be told ("an ECDSA P-384 private key").
+fn describe_private(block: &pem::Block) -> Option<String> {
+    match block.label.as_str() {
+        "PRIVATE KEY" => pkcs8_algorithm(&block.der).map(|a| a.name("private")),
+        // SEC1 names the curve inside; the curves sigil knows of are tried.
+        "EC PRIVATE KEY" => {
+            if p256::SecretKey::from_sec1_der(&block.der).is_ok() {
+                Some("an ECDSA P-256 private key".into())
+            } else if p384::SecretKey::from_sec1_der(&block.der).is_ok() {
+                Some("an ECDSA P-384 private key".into())
+            } else {
+                None
+            }
+        }
+        ENCRYPTED_LABEL | LEGACY_ENCRYPTED_LABEL => Some("a cosign encrypted private key".into()),
+        "ENCRYPTED PRIVATE KEY" => Some("a password-encrypted PKCS#8 private key".into()),
+        "RSA PRIVATE KEY" => Some("an RSA private key".into()),
+        "OPENSSH PRIVATE KEY" => Some("an OpenSSH private key".into()),
+        _ => None,
+    }
+}
+
+/// The error for a key that did not read as P-256: what it is instead when that is known and
+/// it is not a P-256 key, else the parser's reason.
+fn not_p256(what: Option<String>, reason: String) -> KeyError {
+    match what {
+        Some(w) if !w.starts_with("an ECDSA P-256 ") => KeyError::UnsupportedKey(w),
+        _ => KeyError::NotP256(reason),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,6 +502,77 @@ mod tests {
             );
         }
         assert!(p.verify_rustcrypto(b"payload", &sig));
+    }
+
+    /// A P-384 key (here made from a fixed scalar) as PKCS#8 and SEC1 PEM, and its public key.
+    fn p384_pems() -> (String, String, String) {
+        use p384::pkcs8::EncodePrivateKey as _;
+        let sk = p384::SecretKey::from_slice(&[7u8; 48]).unwrap();
+        let pkcs8 = pem::encode("PRIVATE KEY", sk.to_pkcs8_der().unwrap().as_bytes());
+        let sec1 = pem::encode("EC PRIVATE KEY", &sk.to_sec1_der().unwrap());
+        let public = pem::encode(
+            "PUBLIC KEY",
+            p384::pkcs8::EncodePublicKey::to_public_key_der(&sk.public_key())
+                .unwrap()
+                .as_bytes(),
+        );
+        (pkcs8, sec1, public)
+    }
+
+    /// Each key is named for what it is: a private key where a public one belongs, a public
+    /// key where a private one belongs, a P-384 key where P-256 is needed.
+    #[test]
+    fn keys_of_the_wrong_kind_are_named() {
+        let (pkcs8, sec1, public) = p384_pems();
+        for private in [&pkcs8, &sec1] {
+            let e = PublicKey::from_pem(private).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                "this is an ECDSA P-384 private key, not a public key: give the public key"
+            );
+            let e = PrivateKey::from_plain_pem(private).unwrap_err();
+            assert!(
+                matches!(&e, KeyError::UnsupportedKey(w) if w == "an ECDSA P-384 private key"),
+                "{e}"
+            );
+            assert!(e.to_string().contains("ECDSA P-256 keys only"), "{e}");
+        }
+        let e = PublicKey::from_pem(&public).unwrap_err();
+        assert!(
+            matches!(&e, KeyError::UnsupportedKey(w) if w == "an ECDSA P-384 public key"),
+            "{e}"
+        );
+        let k = PrivateKey::generate().unwrap();
+        let p256_private = pem::encode("PRIVATE KEY", k.signing.to_pkcs8_der().unwrap().as_bytes());
+        assert!(matches!(
+            PublicKey::from_pem(&p256_private),
+            Err(KeyError::PrivateKeyGiven(w)) if w == "an ECDSA P-256 private key"
+        ));
+        assert!(matches!(
+            PrivateKey::from_plain_pem(&k.public().to_pem()),
+            Err(KeyError::PublicKeyGiven)
+        ));
+        // A PEM error is said once, not once more as its own cause.
+        let e = PublicKey::from_pem("hello").unwrap_err();
+        assert!(std::error::Error::source(&e).is_none());
+        assert!(e.to_string().starts_with("no PEM block found"), "{e}");
+    }
+
+    /// A public key file holds one key: with two blocks, which one is trusted would be a guess.
+    #[test]
+    fn a_public_key_file_holds_one_block() {
+        let a = PrivateKey::generate().unwrap().public().to_pem();
+        let b = PrivateKey::generate().unwrap().public().to_pem();
+        assert!(PublicKey::from_pem(&format!("# release key\n{a}")).is_ok());
+        for text in [
+            format!("{a}{b}"),
+            format!("{a}{a}"),
+            format!("{a}{}", pem::encode("CERTIFICATE", b"x")),
+        ] {
+            let e = PublicKey::from_pem(&text).unwrap_err();
+            assert!(matches!(e, KeyError::SeveralBlocks(2)), "{e}");
+            assert!(e.to_string().starts_with("holds 2 PEM blocks"), "{e}");
+        }
     }
 
     #[test]

@@ -21,12 +21,17 @@
 //!     threshold: 1                 # distinct listed signers needed, or `all`
 //!     attestations:
 //!       - {name: provenance, predicate_type: "https://slsa.dev/provenance/v1"}
+//!   - name: third-party tools
+//!     match: ["docker.io/**"]
+//!     signatures: none             # no signers: unsigned images pass (must be said)
 //! ```
 //!
 //! Every entry whose globs match an image applies, and each must pass. Loading checks
 //! everything it can before any image is looked at — unknown keys, wrong types, bad globs
-//! and regular expressions, unreadable keys and certificates — and reports each with the
-//! file, line and column, so a typo never silently weakens a policy.
+//! and regular expressions, unreadable keys and certificates, rule settings against each
+//! rule's schema, an entry that would accept unsigned images without saying
+//! `signatures: none` — and reports each with the file, line and column, so a typo never
+//! silently weakens a policy.
 
 pub mod glob;
 mod schema;
@@ -36,32 +41,25 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value as Json, json};
 
 use crate::sign::keys::PublicKey;
+use crate::util::located::Located;
 use crate::verify::certificate::{self, CertificatePolicy};
 use crate::verify::{TrustedKey, VerifyOptions};
 
 pub use glob::{Glob, GlobError};
-pub use schema::{Mode, Threshold, Unmatched};
+pub use schema::{Mode, Signatures, Threshold, Unmatched};
 
 /// Largest trust file accepted.
 pub const MAX_TRUST_FILE_BYTES: u64 = 1024 * 1024;
 
 /// Why a trust file was refused: where, and what.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}{}: {message}", position(*line, *column))]
+#[error("{path}{}: {message}", crate::util::located::position(*line, *column))]
 pub struct TrustError {
     pub path: String,
     /// 1-based; 0 when the problem concerns the whole file.
     pub line: usize,
     pub column: usize,
     pub message: String,
-}
-
-fn position(line: usize, column: usize) -> String {
-    match (line, column) {
-        (0, _) => String::new(),
-        (l, 0) => format!(":{l}"),
-        (l, c) => format!(":{l}:{c}"),
-    }
 }
 
 /// A loaded, validated trust file.
@@ -131,15 +129,12 @@ impl TrustFile {
                     message: e.to_string(),
                 })?;
         let raw: schema::RawTrustFile = guarded.map_err(|e| {
-            let (line, column) = e
-                .location()
-                .map(|l| (l.line(), l.column()))
-                .unwrap_or((0, 0));
+            let at = Located::yaml(&e);
             TrustError {
                 path: name.clone(),
-                line,
-                column,
-                message: strip_location(&e.to_string()),
+                line: at.line,
+                column: at.column,
+                message: at.message,
             }
         })?;
         let at = |line: usize, message: String| TrustError {
@@ -163,7 +158,16 @@ impl TrustFile {
         for e in raw.images {
             let line = line_of_name(text, &e.name, from);
             from = line;
-            entries.push(entry(e, text, line, &resolve).map_err(|(l, m)| at(l, m))?);
+            // Problems with the entry as a whole are placed at its `name`.
+            let column = text
+                .lines()
+                .nth(line.saturating_sub(1))
+                .and_then(|l| l.find("name:").map(|i| l[..i].chars().count() + 1))
+                .unwrap_or(0);
+            entries.push(entry(e, text, line, &resolve).map_err(|(l, m)| TrustError {
+                column: if l == line { column } else { 0 },
+                ..at(l, m)
+            })?);
         }
         for p in raw.policies.iter().chain(&raw.data) {
             let full = resolve(p);
@@ -177,7 +181,7 @@ impl TrustFile {
         Ok(TrustFile {
             path: path.to_path_buf(),
             unmatched: raw.unmatched,
-            rules: raw.rules,
+            rules: raw.rules.map(|r| r.0),
             policies: raw.policies.iter().map(|p| resolve(p)).collect(),
             data: raw.data.iter().map(|p| resolve(p)).collect(),
             entries,
@@ -295,7 +299,8 @@ fn entry(
     let mut keys = Vec::new();
     let mut certificates = Vec::new();
     let mut signers = Vec::new();
-    for (i, s) in e.signers.iter().enumerate() {
+    let listed = e.signers.as_deref().unwrap_or_default();
+    for (i, s) in listed.iter().enumerate() {
         let sctx = |m: String| ctx(format!("signer {}: {m}", i + 1));
         let cert_fields = s.identity.is_some()
             || s.identity_regexp.is_some()
@@ -381,14 +386,33 @@ fn entry(
             )));
         }
     }
-    if !e.attestations.is_empty() && signers.is_empty() {
+    let attestations = e.attestations.0;
+    if !attestations.is_empty() && signers.is_empty() {
         return Err(ctx(
             "`attestations` are verified with the entry's `signers`, and none are listed (no \
              attestation could ever count)"
                 .into(),
         ));
     }
-    for (i, a) in e.attestations.iter().enumerate() {
+    // An entry without signers accepts unsigned images: only when it says so.
+    match (e.signatures, e.signers.is_some()) {
+        (Signatures::Required, false) => {
+            return Err(ctx(
+                "lists no `signers`, so it would accept unsigned images: list who must sign, \
+                 or write `signatures: none` to accept images without signatures"
+                    .into(),
+            ));
+        }
+        (Signatures::None, true) => {
+            return Err(ctx(
+                "`signatures: none` accepts unsigned images, yet `signers` are listed: keep \
+                 one of the two"
+                    .into(),
+            ));
+        }
+        _ => {}
+    }
+    for (i, a) in attestations.iter().enumerate() {
         let has_type = a.get("predicate_type").is_some_and(Json::is_string)
             || a.get("predicate_types").is_some_and(Json::is_array);
         if !has_type {
@@ -423,8 +447,8 @@ fn entry(
         verify,
         signers,
         threshold,
-        attestations: e.attestations.into_iter().map(Json::Object).collect(),
-        rules: e.rules,
+        attestations: attestations.into_iter().map(Json::Object).collect(),
+        rules: e.rules.map(|r| r.0),
         policies: e.policies.iter().map(|p| resolve(p)).collect(),
         data: e.data.iter().map(|p| resolve(p)).collect(),
     })
@@ -471,15 +495,6 @@ fn line_of_name(text: &str, name: &str, from: usize) -> usize {
         })
         .map(|(i, _)| i + 1)
         .unwrap_or(0)
-}
-
-/// The YAML parser appends " at line L column C" to its messages; the position is shown
-/// in front instead.
-fn strip_location(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
-    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 //! parser. Checks that need the file system (keys, certificates) happen in [`super`].
 
 use serde::Deserialize;
-use serde_json::Value as Json;
+
+use crate::policy::schema::{Attestations, RuleSettings};
 
 /// `sigil.yaml`.
 #[derive(Debug, Deserialize)]
@@ -14,9 +15,10 @@ pub struct RawTrustFile {
     /// What happens to an image that no entry matches.
     #[serde(default)]
     pub unmatched: Unmatched,
-    /// Rule configuration for every image: merged over `data.sigil.config.rules`.
+    /// Rule configuration for every image: merged over `data.sigil.config.rules`; checked
+    /// against the rules' settings as it is parsed.
     #[serde(default)]
-    pub rules: Option<serde_json::Map<String, Json>>,
+    pub rules: Option<RuleSettings>,
     /// Extra Rego files or directories for every image, relative to the trust file.
     #[serde(default)]
     pub policies: Vec<String>,
@@ -58,9 +60,13 @@ pub struct RawEntry {
     pub patterns: OneOrMany,
     #[serde(default)]
     pub mode: Mode,
-    /// Who may sign; verified signatures from anyone else do not count.
+    /// Who may sign; verified signatures from anyone else do not count. Absent only with
+    /// `signatures: none`; never empty.
+    #[serde(default, deserialize_with = "non_empty_signers")]
+    pub signers: Option<Vec<RawSigner>>,
+    /// `none` when the entry accepts unsigned images (it then lists no signers).
     #[serde(default)]
-    pub signers: Vec<RawSigner>,
+    pub signatures: Signatures,
     /// Distinct listed signers needed: a number (default 1), or `all`.
     #[serde(default)]
     pub threshold: Option<Threshold>,
@@ -72,14 +78,57 @@ pub struct RawEntry {
     pub intermediates: Option<String>,
     /// Required attestations, as `required-attestations.attestations` (policies/README.md).
     #[serde(default)]
-    pub attestations: Vec<serde_json::Map<String, Json>>,
+    pub attestations: Attestations,
     /// Rule configuration for these images, merged over the global `rules`.
     #[serde(default)]
-    pub rules: Option<serde_json::Map<String, Json>>,
+    pub rules: Option<RuleSettings>,
     #[serde(default)]
     pub policies: Vec<String>,
     #[serde(default)]
     pub data: Vec<String>,
+}
+
+/// Whether an entry requires signatures. An entry without signers would accept unsigned
+/// images, as `threshold: 0` would; that must be written out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Signatures {
+    /// Signatures from the listed signers are required (the default).
+    #[default]
+    Required,
+    /// No signature is required: the entry lists no signers.
+    None,
+}
+
+/// `signers`, refusing an empty list where it is written (a visitor, so that the error
+/// carries the list's position).
+fn non_empty_signers<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<RawSigner>>, D::Error> {
+    struct V;
+    impl<'de> serde::de::Visitor<'de> for V {
+        type Value = Vec<RawSigner>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of signers")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Vec<RawSigner>, A::Error> {
+            let mut out = Vec::new();
+            while let Some(s) = seq.next_element()? {
+                out.push(s);
+            }
+            if out.is_empty() {
+                return Err(serde::de::Error::custom(
+                    "`signers` is empty, so the entry would accept unsigned images: list who \
+                     must sign, or remove `signers` and write `signatures: none`",
+                ));
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_seq(V).map(Some)
 }
 
 /// A glob or a list of them.

@@ -32,6 +32,7 @@ images:
   - name: everything else
     match: "**"
     mode: warn
+    signatures: none
 "#;
 
 #[test]
@@ -195,4 +196,116 @@ fn oversized_and_missing_files_are_refused() {
     );
     let e = TrustFile::load(&dir.path().join("none.yaml")).unwrap_err();
     assert!(e.message.starts_with("cannot read"), "{e}");
+}
+
+/// Rule settings are checked against each rule's schema as the file is parsed, at the line
+/// and column of the key or value (they used to load silently and leave the rule off).
+#[test]
+fn rule_settings_are_checked_where_they_are_written() {
+    let cases: &[(&str, usize, usize, &str)] = &[
+        (
+            "version: 1\nrules:\n  trusted-registry: {enabled: true}\n",
+            3,
+            3,
+            "unknown rule `trusted-registry` in `rules` (did you mean `trusted-registries`?)",
+        ),
+        (
+            "version: 1\nrules:\n  non-root: {min-uid: 1000}\n",
+            3,
+            14,
+            "rule `non-root` has no setting `min-uid` (did you mean `min_uid`?)",
+        ),
+        (
+            "version: 1\nrules:\n  non-root: {enabled: yes}\n",
+            3,
+            23,
+            "`rules.non-root.enabled` must be true or false, not the string \"yes\"",
+        ),
+        (
+            "version: 1\nrules:\n  non-root:\n    enabled: \"true\"\n",
+            4,
+            14,
+            "must be true or false, not the string \"true\"",
+        ),
+        (
+            "version: 1\nimages:\n  - name: a\n    match: '**'\n    signers: [{key: keys/cosign.pub}]\n    rules:\n      signed: {min_signers: two}\n",
+            7,
+            29,
+            "`rules.signed.min_signers` must be a whole number",
+        ),
+        (
+            "version: 1\nimages:\n  - name: a\n    match: '**'\n    signers: [{key: keys/cosign.pub}]\n    attestations:\n      - {predicate_type: x, builder_id: [y]}\n",
+            7,
+            29,
+            "unknown key `builder_id` in `attestations[0]` (did you mean `builder_ids`?)",
+        ),
+    ];
+    for (text, line, column, needle) in cases {
+        let e = err(text);
+        assert_eq!((e.line, e.column), (*line, *column), "{text:?}: {e}");
+        assert!(e.message.contains(needle), "{text:?}: {e}");
+        assert!(
+            e.to_string()
+                .starts_with(&format!("sigil.yaml:{line}:{column}: ")),
+            "{e}"
+        );
+    }
+}
+
+/// An entry without signers accepts unsigned images, as `threshold: 0` would: it must say so
+/// with `signatures: none`, and `signers: []` is refused where it is written.
+#[test]
+fn unsigned_by_configuration_must_be_explicit() {
+    let cases: &[(&str, usize, usize, &str)] = &[
+        (
+            "version: 1\nimages:\n  - name: a\n    match: '**'\n    signers: []\n",
+            5,
+            14,
+            "`signers` is empty, so the entry would accept unsigned images",
+        ),
+        (
+            "version: 1\nimages:\n  - name: a\n    match: '**'\n    signers:\n",
+            5,
+            13,
+            "`signers` is empty",
+        ),
+        (
+            "version: 1\nimages:\n  - name: a\n    match: '**'\n    mode: warn\n",
+            3,
+            5,
+            "entry \"a\": lists no `signers`, so it would accept unsigned images",
+        ),
+        (
+            "version: 1\nimages:\n  - name: a\n    match: '**'\n    signatures: none\n    signers: [{key: keys/cosign.pub}]\n",
+            3,
+            5,
+            "`signatures: none` accepts unsigned images, yet `signers` are listed",
+        ),
+        (
+            "version: 1\nimages:\n  - name: a\n    match: '**'\n    signatures: optional\n",
+            5,
+            17,
+            "unknown variant `optional`, expected `required` or `none`",
+        ),
+        // Attestations are verified with the entry's signers, so they still need some.
+        (
+            "version: 1\nimages:\n  - name: a\n    match: '**'\n    signatures: none\n    attestations: [{predicate_type: x}]\n",
+            3,
+            5,
+            "none are listed",
+        ),
+    ];
+    for (text, line, column, needle) in cases {
+        let e = err(text);
+        assert_eq!((e.line, e.column), (*line, *column), "{text:?}: {e}");
+        assert!(e.message.contains(needle), "{text:?}: {e}");
+    }
+    let t = parse(
+        "version: 1\nimages:\n  - name: tools\n    match: 'docker.io/**'\n    signatures: none\n",
+    )
+    .unwrap();
+    let e = &t.entries[0];
+    assert!(e.signers.is_empty());
+    assert!(!e.requires_signatures());
+    assert!(e.rules_config().get("signed").is_none());
 }

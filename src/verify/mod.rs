@@ -17,6 +17,6 @@ pub use attestations::AttestationEvidence;
 pub use attestations::verify_attestations;
 pub use certificate::{CertError, CertificatePolicy, Identity};
 pub use signatures::{
-    Finding, Report, SignatureEvidence, SignatureFormat, TrustedKey, VerifyOptions,
-    verify_signatures,
+    Finding, Report, SignatureEvidence, SignatureFormat, TrustedKey, UnreachableThreshold,
+    VerifyOptions, verify_signatures,
 };

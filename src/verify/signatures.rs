@@ -45,6 +45,52 @@ pub struct VerifyOptions {
     pub certificates: Vec<CertificatePolicy>,
 }
 
+impl VerifyOptions {
+    /// The most distinct signers a verification with these options can ever count: each
+    /// distinct key (a key given twice, or in two files, is one signer) and each certificate
+    /// identity given exactly with an exact issuer; `None` when a regular expression can admit
+    /// any number of identities.
+    pub fn max_distinct_signers(&self) -> Option<usize> {
+        let keys: BTreeSet<String> = self.keys.iter().map(|k| k.key.key_id()).collect();
+        let mut identities = BTreeSet::new();
+        for c in &self.certificates {
+            match (&c.identity, &c.issuer) {
+                (Some(identity), Some(issuer))
+                    if c.identity_regexp.is_none() && c.issuer_regexp.is_none() =>
+                {
+                    identities.insert((identity, issuer));
+                }
+                _ => return None,
+            }
+        }
+        Some(keys.len() + identities.len())
+    }
+
+    /// Refuses a `min_signatures` that the configured signers can never meet, so that the
+    /// mistake is reported before any image is looked at rather than as a denial of each.
+    pub fn check_threshold(&self) -> std::result::Result<(), UnreachableThreshold> {
+        match self.max_distinct_signers() {
+            Some(configured) if self.min_signatures > configured => Err(UnreachableThreshold {
+                required: self.min_signatures,
+                configured,
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A signature threshold above the number of distinct signers configured.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{required} distinct signers are required, but only {configured} can sign (keys and \
+     certificate identities count once each, however often they are given), so no image \
+     could ever pass"
+)]
+pub struct UnreachableThreshold {
+    pub required: usize,
+    pub configured: usize,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SignatureFormat {
@@ -440,6 +486,66 @@ fn check_legacy(
 mod tests {
     use super::*;
     use crate::sign::attach::{CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION};
+
+    /// Distinct signers: a key given twice is one, an exact identity is one, and a regular
+    /// expression may be any number, so it never makes a threshold unreachable.
+    #[test]
+    fn a_threshold_above_the_distinct_signers_given_is_refused() {
+        let key = |k: &PrivateKey, name: &str| TrustedKey {
+            name: name.into(),
+            key: k.public(),
+        };
+        let (a, b) = (
+            PrivateKey::generate().unwrap(),
+            PrivateKey::generate().unwrap(),
+        );
+        let exact = CertificatePolicy {
+            identity: Some("me@example.com".into()),
+            issuer: Some("https://issuer.example".into()),
+            ..Default::default()
+        };
+        let opts =
+            |keys: Vec<TrustedKey>, certificates: Vec<CertificatePolicy>, min| VerifyOptions {
+                keys,
+                certificates,
+                min_signatures: min,
+                ..Default::default()
+            };
+        let one = opts(vec![key(&a, "a.pub")], vec![], 2);
+        assert_eq!(one.max_distinct_signers(), Some(1));
+        assert_eq!(
+            one.check_threshold(),
+            Err(UnreachableThreshold {
+                required: 2,
+                configured: 1
+            })
+        );
+        let twice = opts(vec![key(&a, "a.pub"), key(&a, "copy-of-a.pub")], vec![], 2);
+        assert!(twice.check_threshold().is_err());
+        assert!(
+            opts(vec![key(&a, "a"), key(&b, "b")], vec![], 2)
+                .check_threshold()
+                .is_ok()
+        );
+        assert!(
+            opts(vec![key(&a, "a")], vec![exact.clone()], 2)
+                .check_threshold()
+                .is_ok()
+        );
+        assert!(
+            opts(vec![key(&a, "a")], vec![exact.clone(), exact.clone()], 3)
+                .check_threshold()
+                .is_err()
+        );
+        let regexp = CertificatePolicy {
+            identity_regexp: Some(certificate::anchored_regex("x", ".*@example.com").unwrap()),
+            issuer: Some("https://issuer.example".into()),
+            ..Default::default()
+        };
+        let any = opts(vec![], vec![regexp], 5);
+        assert_eq!(any.max_distinct_signers(), None);
+        assert!(any.check_threshold().is_ok());
+    }
     use crate::sign::dsse::INTOTO_PAYLOAD_TYPE;
     use crate::sign::keys::PrivateKey;
     use crate::verify::certificate;

@@ -382,11 +382,59 @@ fn trust_file_decides_on_refreg() {
     trust_scenario(Kind::Refreg);
 }
 
-/// On an OCI layout, offline: the defaults, a conftest-style user policy, and broken
-/// policies, each of which denies with the error shown, within the time limit.
+/// An entry without signers accepts unsigned images only when it says `signatures: none`;
+/// `signers: []` and an entry with no signers are refused at load, where they are written,
+/// before any image is looked at.
 #[test]
-fn layout_checks_offline_and_broken_policies_deny() {
-    let env = crate::harness::Env::new();
+fn unsigned_images_pass_only_when_the_trust_file_says_so() {
+    let s = setup(Kind::Distribution);
+    let unsigned = image(&s, "tools/app", "tools", Some("65532"));
+    let host = s.reg.repo("");
+    let host = host.trim_end_matches('/');
+    let trust = |name: &str, entry: &str| {
+        let head = format!("version: 1\nimages:\n  - name: tools\n    match: '{host}/tools/*'\n");
+        s.env.write(name, &format!("{head}{entry}"))
+    };
+
+    let explicit = trust("explicit.yaml", "    signatures: none\n");
+    let (status, v) = check_json(&s, &["--trust", &explicit, &unsigned]);
+    assert_eq!(status, 0, "{v:#}");
+    assert_eq!(v["images"][0]["allowed"], true, "{v:#}");
+
+    // The same image under an entry with a signer is denied for want of a signature.
+    let signed = trust(
+        "signed.yaml",
+        &format!("    signers: [{{key: {}}}]\n", s.public),
+    );
+    let (status, v) = check_json(&s, &["--trust", &signed, &unsigned]);
+    assert_eq!(status, 1, "{v:#}");
+    assert_eq!(denied_codes(&v["images"][0]), ["SIGIL-IMG-006"], "{v:#}");
+
+    for (name, entry, at, needle) in [
+        (
+            "empty.yaml",
+            "    signers: []\n",
+            "empty.yaml:5:14: ",
+            "`signers` is empty, so the entry would accept unsigned images",
+        ),
+        (
+            "none.yaml",
+            "    mode: enforce\n",
+            "none.yaml:3:5: ",
+            "entry \"tools\": lists no `signers`, so it would accept unsigned images",
+        ),
+    ] {
+        let path = trust(name, entry);
+        let out = s.sigil(&["check", "--trust", &path, &unsigned]);
+        out.code(2);
+        assert!(out.stderr.contains(at), "{name}: {}", out.stderr);
+        assert!(out.stderr.contains(needle), "{name}: {}", out.stderr);
+        assert!(out.stdout.is_empty(), "{name}: {}", out.stdout);
+    }
+}
+
+/// The test layout, the key that signed it, its `v1` digest, and that image by digest.
+fn layout_image(env: &crate::harness::Env) -> (String, String, String, String) {
     let layout = root().join("testdata/oci/app").display().to_string();
     let key = root()
         .join("testdata/keys/cosign.pub")
@@ -398,6 +446,91 @@ fn layout_checks_offline_and_broken_policies_deny() {
         .trim()
         .to_string();
     let pinned = format!("oci:{layout}@{digest}");
+    (layout, key, digest, pinned)
+}
+
+/// Rule settings in a trust file's `rules`, in `--data` files (check, lint, policy eval) and
+/// in data files a trust file names are checked against the rules' schema at load: a
+/// mistake is an error at its file, line and column (exit 2), not a rule left off.
+#[test]
+fn rule_settings_are_checked_at_load() {
+    let env = crate::harness::Env::new();
+    let (_, key, _, pinned) = layout_image(&env);
+    let write = |name: &str, text: &str| env.write(name, text);
+    let yes = write(
+        "yes.yaml",
+        "sigil:\n  config:\n    rules:\n      non-root: {enabled: yes}\n",
+    );
+    let typo = write(
+        "typo.json",
+        "{\"sigil\": {\"config\": {\"rules\": {\"non-root\": {\n  \"min-uid\": 1000}}}}}\n",
+    );
+    let rules = write(
+        "rules.yaml",
+        "version: 1\nunmatched: allow\nrules:\n  trusted-registry: {enabled: true}\n",
+    );
+    let names_data = write(
+        "names-data.yaml",
+        &format!(
+            "version: 1\nunmatched: allow\ndata: [{}]\n",
+            env.path().join("yes.yaml").display()
+        ),
+    );
+    let dockerfile = write("Dockerfile", "FROM scratch\nUSER 65532\n");
+    let input = write("input.json", "{\"kind\": \"image\"}");
+    let runs: [(Vec<&str>, &str, &str); 5] = [
+        (
+            vec!["check", "--key", &key, "--data", &yes, &pinned],
+            "yes.yaml:4:27: ",
+            "`sigil.config.rules.non-root.enabled` must be true or false, not the string \"yes\"",
+        ),
+        (
+            vec!["check", "--trust", &rules, &pinned],
+            "rules.yaml:4:3: ",
+            "unknown rule `trusted-registry` in `rules` (did you mean `trusted-registries`?)",
+        ),
+        (
+            vec!["check", "--trust", &names_data, &pinned],
+            "yes.yaml:4:27: ",
+            "must be true or false",
+        ),
+        (
+            vec!["lint", "--data", &typo, &dockerfile],
+            "typo.json:2:11: ",
+            "rule `non-root` has no setting `min-uid` (did you mean `min_uid`?)",
+        ),
+        (
+            vec!["policy", "eval", "--input", &input, "--data", &yes],
+            "yes.yaml:4:27: ",
+            "must be true or false",
+        ),
+    ];
+    for (args, at, needle) in runs {
+        let out = env.sigil(&args);
+        out.code(2);
+        assert!(out.stderr.contains(at), "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(needle), "{args:?}: {}", out.stderr);
+    }
+    // Correct settings load, and apply.
+    let fine = write(
+        "fine.yaml",
+        "sigil:\n  config:\n    rules:\n      non-root: {enabled: true, min_uid: 100000}\n",
+    );
+    let out = env.sigil(&["lint", "--data", &fine, &dockerfile]);
+    out.code(1);
+    assert!(
+        out.stdout.contains("below the minimum uid 100000"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// On an OCI layout, offline: the defaults, a conftest-style user policy, and broken
+/// policies, each of which denies with the error shown, within the time limit.
+#[test]
+fn layout_checks_offline_and_broken_policies_deny() {
+    let env = crate::harness::Env::new();
+    let (layout, key, digest, pinned) = layout_image(&env);
     let out = env.sigil(&["check", "--key", &key, &pinned]);
     out.ok();
     assert!(out.stdout.contains("ALLOWED"), "{}", out.stdout);
@@ -450,11 +583,7 @@ fn layout_checks_offline_and_broken_policies_deny() {
     );
     assert!(xml.contains("name=\"SIGIL-IMG-005 non-root\"/>"), "{xml}");
 
-    let write = |name: &str, text: &str| {
-        let p = env.path().join(name);
-        std::fs::write(&p, text).unwrap();
-        p.display().to_string()
-    };
+    let write = |name: &str, text: &str| env.write(name, text);
     // A conftest policy, unchanged.
     let labels = write(
         "labels.rego",

@@ -224,6 +224,13 @@ impl Env {
         self.dir.path()
     }
 
+    /// Writes `text` to `name` in the environment's directory; returns the full path.
+    pub fn write(&self, name: &str, text: &str) -> String {
+        let p = self.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    }
+
     pub fn set(&mut self, k: &str, v: &str) {
         self.vars.retain(|(key, _)| key != k);
         self.vars.push((k.to_string(), v.to_string()));

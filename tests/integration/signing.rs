@@ -239,7 +239,12 @@ fn keys_are_interchangeable_with_cosign() {
     );
     let out = s.sigil(&["verify", "--key", &s.key, &fresh]);
     out.code(2);
-    assert!(out.stderr.contains("PUBLIC KEY"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("this is a cosign encrypted private key, not a public key"),
+        "{}",
+        out.stderr
+    );
 
     // import-key-pair: a plain PKCS#8 key becomes a cosign key that cosign accepts.
     let pkcs8 = s.env.path().join("plain.pem");
@@ -514,6 +519,8 @@ fn existing_signatures_are_kept(kind: Kind) {
         &image,
     ])
     .ok();
+    // One key given twice is one signer: a threshold of 2 can never be met, which is a
+    // usage error before the registry is asked anything.
     let out = s.sigil(&[
         "verify",
         "--key",
@@ -524,12 +531,14 @@ fn existing_signatures_are_kept(kind: Kind) {
         "2",
         &image,
     ]);
-    out.code(1);
+    out.code(2);
     assert!(
-        out.stdout.contains("1 verified signer(s), 2 required"),
+        out.stderr
+            .contains("--min-signatures 2: 2 distinct signers are required, but only 1 can sign"),
         "{}",
-        out.stdout
+        out.stderr
     );
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
 }
 
 #[test]
@@ -669,4 +678,144 @@ fn upload_false_writes_files_only_and_require_digest_refuses_tags() {
         "{}",
         out.stderr
     );
+}
+
+/// Key mistakes are usage errors named for what they are, found before any request (the
+/// registry here does not exist, so a request would fail differently): a P-384 private key
+/// where a public or a P-256 private key is read, a public key file with two PEM blocks, and
+/// `--min-signatures` above the distinct signers given.
+#[test]
+fn key_mistakes_are_named_before_any_request() {
+    use p384::pkcs8::{EncodePrivateKey as _, EncodePublicKey as _};
+    let env = Env::new();
+    let write = |name: &str, text: &str| env.write(name, text);
+    let sk = p384::SecretKey::from_slice(&[7u8; 48]).unwrap();
+    let pem = |label: &str, der: &[u8]| sigil::sign::pem::encode(label, der);
+    let p384_key = write(
+        "p384.key",
+        &pem("PRIVATE KEY", sk.to_pkcs8_der().unwrap().as_bytes()),
+    );
+    let p384_sec1 = write(
+        "p384-ec.key",
+        &pem("EC PRIVATE KEY", &sk.to_sec1_der().unwrap()),
+    );
+    let p384_pub = write(
+        "p384.pub",
+        &pem(
+            "PUBLIC KEY",
+            sk.public_key().to_public_key_der().unwrap().as_bytes(),
+        ),
+    );
+    let cosign_pub = root().join("testdata/keys/cosign.pub");
+    let cosign_pub = cosign_pub.to_str().unwrap();
+    let release = std::fs::read_to_string(cosign_pub).unwrap();
+    let other = sigil::sign::keys::PrivateKey::generate()
+        .unwrap()
+        .public()
+        .to_pem();
+    let two = write("two.pub", &format!("{release}{other}"));
+    let image = format!("127.0.0.1:1/app@sha256:{}", "0".repeat(64));
+
+    let private_for_public =
+        "this is an ECDSA P-384 private key, not a public key: give the public key";
+    let unsupported =
+        "this is an ECDSA P-384 private key; sigil signs and verifies with ECDSA P-256 keys only";
+    let unreachable = "--min-signatures 2: 2 distinct signers are required, but only 1 can sign";
+    let threshold: &[&str] = &["--min-signatures", "2"];
+    // (command, --key, more flags, what stderr says)
+    let cases: [(&str, &str, &[&str], String); 10] = [
+        (
+            "verify",
+            &p384_key,
+            &[],
+            format!("public key {p384_key}: {private_for_public}"),
+        ),
+        (
+            "verify",
+            &p384_sec1,
+            &[],
+            format!("public key {p384_sec1}: {private_for_public}"),
+        ),
+        (
+            "check",
+            &p384_key,
+            &[],
+            format!("public key {p384_key}: {private_for_public}"),
+        ),
+        (
+            "sign",
+            &p384_key,
+            &[],
+            format!("key {p384_key}: {unsupported}"),
+        ),
+        (
+            "sign",
+            &p384_sec1,
+            &[],
+            format!("key {p384_sec1}: {unsupported}"),
+        ),
+        (
+            "verify",
+            &p384_pub,
+            &[],
+            format!("public key {p384_pub}: this is an ECDSA P-384 public key;"),
+        ),
+        (
+            "verify",
+            &two,
+            &[],
+            format!("public key {two}: holds 2 PEM blocks; a public key file holds one key"),
+        ),
+        ("verify", cosign_pub, threshold, unreachable.into()),
+        (
+            "verify-attestation",
+            cosign_pub,
+            threshold,
+            unreachable.into(),
+        ),
+        ("check", cosign_pub, threshold, unreachable.into()),
+    ];
+    for (command, key, more, needle) in cases {
+        let mut args = vec![command, "--key", key];
+        args.extend_from_slice(more);
+        args.push(&image);
+        let out = env.sigil(&args);
+        out.code(2);
+        assert!(out.stderr.contains(&needle), "{args:?}: {}", out.stderr);
+        assert!(out.stdout.is_empty(), "{args:?}: {}", out.stdout);
+    }
+    // A trust file's key is read the same way, and the mistake placed at its line.
+    let trust = write(
+        "sigil.yaml",
+        &format!(
+            "version: 1\nimages:\n  - name: a\n    match: '**'\n    signers:\n      - key: {two}\n"
+        ),
+    );
+    let out = env.sigil(&["check", "--trust", &trust, &image]);
+    out.code(2);
+    assert!(
+        out.stderr
+            .contains(&format!("sigil.yaml:6: key {two}: holds 2 PEM blocks")),
+        "{}",
+        out.stderr
+    );
+    // A certificate identity given by regular expression may match any number of signers.
+    let out = env.sigil(&[
+        "verify",
+        "--key",
+        cosign_pub,
+        "--certificate-identity-regexp",
+        ".*",
+        "--certificate-oidc-issuer",
+        "https://issuer.example",
+        "--ca-roots",
+        root().join("testdata/ca/root.pem").to_str().unwrap(),
+        "--min-signatures",
+        "2",
+        &image,
+    ]);
+    // So verification goes ahead (and fails here only because the registry is not there).
+    out.code(2);
+    assert!(!out.stderr.contains("--min-signatures"), "{}", out.stderr);
+    assert!(out.stderr.contains("request to"), "{}", out.stderr);
 }
