@@ -535,3 +535,68 @@ fn layout_checks_offline_and_broken_policies_deny() {
     out.code(1);
     assert!(out.stdout.contains("SIGIL-TRUST-001"), "{}", out.stdout);
 }
+
+/// A builtin runs to its end once called, so regorus's clock alone let `numbers.range(1,
+/// 3e7)` run far past `--timeout 100ms` (0.8 s, 720 MB) and, as the rule then failed, allowed
+/// the image. Such builtins now stop at the deadline or refuse to start, and a late result
+/// is refused: each policy denies, near the limit.
+#[test]
+fn policies_stop_inside_builtins_at_the_time_limit() {
+    let env = crate::harness::Env::new();
+    let layout = root().join("testdata/oci/app").display().to_string();
+    let key = root()
+        .join("testdata/keys/cosign.pub")
+        .display()
+        .to_string();
+    let digest = env
+        .sigil(&["digest", &format!("oci:{layout}:v1")])
+        .ok()
+        .trim()
+        .to_string();
+    let pinned = format!("oci:{layout}@{digest}");
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "range.rego",
+            "count(numbers.range(1, 3e7)) < 0",
+            "more than sigil allows in one call",
+        ),
+        (
+            "ranges.rego",
+            "sum([count(numbers.range(1, 1e6)) | some i in numbers.range(1, 1000)]) < 0",
+            "time limit",
+        ),
+        ("sleep.rego", "test.sleep(\"30s\")\n  false", "time limit"),
+        (
+            "cidr.rego",
+            "count(net.cidr_expand(\"10.0.0.0/8\")) < 0",
+            "more than sigil allows in one call",
+        ),
+    ];
+    for (name, body, needle) in cases {
+        let p = env.path().join(name);
+        std::fs::write(
+            &p,
+            format!("package main\n\ndeny contains \"never\" if {{\n  {body}\n}}\n"),
+        )
+        .unwrap();
+        let p = p.display().to_string();
+        let out = env.sigil(&[
+            "check",
+            "--key",
+            &key,
+            "-p",
+            &p,
+            "--timeout",
+            "100ms",
+            &pinned,
+        ]);
+        out.code(1);
+        assert!(out.stdout.contains("DENIED"), "{name}: {}", out.stdout);
+        assert!(out.stdout.contains(needle), "{name}: {}", out.stdout);
+        assert!(
+            out.elapsed < std::time::Duration::from_secs(2),
+            "{name}: {:?}",
+            out.elapsed
+        );
+    }
+}

@@ -102,6 +102,24 @@ fn endless_evaluation_stops_at_the_time_limit() {
     assert!(d.errors[0].contains("time limit"), "{:?}", d.errors);
 }
 
+/// A builtin that runs past the limit gives regorus no step at which to look at the clock;
+/// a rule that then fails must not pass for it.
+#[test]
+fn a_result_after_the_time_limit_denies() {
+    let src = "package main\n\nimport rego.v1\n\ndeny contains \"wide\" if {\n\
+               count(sprintf(\"%020000000d\", [1])) < 0\n}\n";
+    let mut set = PolicySet::new();
+    set.add_source("wide.rego", src);
+    let opts = EngineOptions {
+        timeout: Duration::from_millis(5),
+        ..EngineOptions::default()
+    };
+    let e = PolicyEngine::new(set, Json::Null, opts).unwrap();
+    let d = e.evaluate(&json!({}));
+    assert!(!d.allowed, "{d:?}");
+    assert!(d.errors[0].contains("time limit"), "{:?}", d.errors);
+}
+
 #[test]
 fn recursion_is_an_error() {
     let src = "package main\n\nimport rego.v1\n\nf(x) := y if y := f(x + 1)\n\n\
