@@ -87,15 +87,16 @@ pub async fn gather(repo: &Repository, image: &ImageRef, attestations: bool) -> 
                     .manifest(&ManifestSel::Digest(digest.clone()))
                     .await?
                     .ok_or_else(|| StoreError::Invalid {
-                        reference,
+                        reference: reference.clone(),
                         detail: format!("platform {platform} manifest {digest} does not exist"),
                     })?;
-                subject(&repo, m, Some(platform), attestations).await
+                let whose = format!("{reference} ({platform})");
+                subject(&repo, m, Some(platform), &whose, attestations).await
             };
             (i, got.await)
         });
     }
-    let root = subject(repo, fetched, None, attestations).await?;
+    let root = subject(repo, fetched, None, &image.to_string(), attestations).await?;
     let mut platforms = Vec::new();
     while let Some(joined) = tasks.join_next().await {
         let (i, got) = joined.map_err(|e| StoreError::Invalid {
@@ -113,11 +114,13 @@ pub async fn gather(repo: &Repository, image: &ImageRef, attestations: bool) -> 
 }
 
 /// The configuration and evidence of one fetched manifest; attestations only when
-/// `attestations` (skipping the `.att` tag and the attestation blobs otherwise).
+/// `attestations` (skipping the `.att` tag and the attestation blobs otherwise). `whose`
+/// names the image (and platform) in errors.
 async fn subject(
     repo: &Repository,
     m: FetchedManifest,
     platform: Option<String>,
+    whose: &str,
     attestations: bool,
 ) -> Result<Subject> {
     let digest = m.digest.clone();
@@ -144,7 +147,7 @@ async fn subject(
     };
     let config = async {
         match &m.manifest {
-            Manifest::Image(im) => config_of(repo, im).await,
+            Manifest::Image(im) => config_of(repo, im, whose).await,
             Manifest::Index(_) => Ok(Json::Null),
         }
     };
@@ -173,8 +176,9 @@ async fn subject(
 }
 
 /// The image configuration's fields the policy input carries; null when the manifest is
-/// an artifact whose config is not an image configuration.
-async fn config_of(repo: &Repository, m: &ImageManifest) -> Result<Json> {
+/// an artifact whose config is not an image configuration. Errors name `whose`, the image
+/// being checked, with the configuration's digest as detail.
+async fn config_of(repo: &Repository, m: &ImageManifest, whose: &str) -> Result<Json> {
     let is_image_config = matches!(
         m.config.media_type.as_str(),
         crate::oci::media::OCI_CONFIG | crate::oci::media::DOCKER_CONFIG
@@ -184,17 +188,20 @@ async fn config_of(repo: &Repository, m: &ImageManifest) -> Result<Json> {
     }
     if m.config.size > MAX_CONFIG_BYTES as u64 {
         return Err(StoreError::Invalid {
-            reference: format!("{}@{}", repo.describe(), m.config.digest),
+            reference: whose.to_string(),
             detail: format!(
-                "image configuration of {} bytes, more than {MAX_CONFIG_BYTES}",
-                m.config.size
+                "its image configuration ({}) is {} bytes, more than the {MAX_CONFIG_BYTES} sigil reads",
+                m.config.digest, m.config.size
             ),
         });
     }
     let bytes = repo.blob(&m.config.digest).await?;
     let raw: Json = serde_json::from_slice(&bytes).map_err(|e| StoreError::Invalid {
-        reference: format!("{}@{}", repo.describe(), m.config.digest),
-        detail: format!("image configuration is not JSON: {e}"),
+        reference: whose.to_string(),
+        detail: format!(
+            "its image configuration ({}) is not JSON: {e}",
+            m.config.digest
+        ),
     })?;
     Ok(config_fields(&raw))
 }
