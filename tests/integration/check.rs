@@ -600,3 +600,42 @@ fn policies_stop_inside_builtins_at_the_time_limit() {
         );
     }
 }
+
+/// runc and containerd read a `User` as Go's strconv.Atoi reads it: `00`, `+0`, `-0` and
+/// `000:000` are uid 0, no user before the colon keeps uid 0, and containerd keeps the low 32
+/// bits of an id (4294967296 is 0). Each is denied as root; `01000` is uid 1000 and passes.
+#[test]
+fn check_denies_uid_0_however_go_spells_it() {
+    let s = setup(Kind::Distribution);
+    let cases = [
+        ("00", "which is root"),
+        ("+0", "which is root"),
+        ("-0", "which is root"),
+        ("000:000", "which is root"),
+        (":1000", "which is root"),
+        ("4294967296", "outside 0..4294967295"),
+    ];
+    for (i, (user, needle)) in cases.iter().enumerate() {
+        let img = image(&s, &format!("users/u{i}"), user, Some(user));
+        let (code, v) = check_json(&s, &[&img]);
+        let verdict = &v["images"][0];
+        assert_eq!(code, 1, "{user}: {verdict:#}");
+        assert_eq!(
+            denied_codes(verdict),
+            ["SIGIL-IMG-005"],
+            "{user}: {verdict:#}"
+        );
+        let msgs = outcomes(verdict)
+            .into_iter()
+            .find(|(c, _, _)| c == "SIGIL-IMG-005")
+            .unwrap()
+            .2;
+        assert!(
+            msgs.contains(&format!("runs as \"{user}\"")) && msgs.contains(needle),
+            "{user}: {msgs}"
+        );
+    }
+    let img = image(&s, "users/leading-zeros", "01000", Some("01000"));
+    let (code, verdict) = check_json(&s, &[&img]);
+    assert_eq!(code, 0, "{verdict:#}");
+}

@@ -212,7 +212,7 @@ fn compiled_and_interpreted_agree() {
                                  "predicate": {"runDetails": {"builder": {"id": "https://ci.example/b"}}}}]},
                "verification": {"requested": true}})
     };
-    let inputs = [
+    let mut inputs = vec![
         image(
             reference("a", json!("v1.2.3"), false, json!(digest)),
             json!("1000"),
@@ -234,6 +234,14 @@ fn compiled_and_interpreted_agree() {
         json!({"kind": "pod"}),
         json!({}),
     ];
+    // The user spellings Go reads as numbers (policies/lib/sigil.rego).
+    for user in ["+0", "-00", ":1000", "4294967296", "0005:+0", "1_000"] {
+        inputs.push(image(
+            reference("u", json!("v1"), false, json!(digest)),
+            json!(user),
+            json!([]),
+        ));
+    }
     let everything = json!({"sigil": {"config": {"rules": {
         "allowed-tags": {"enabled": true},
         "trusted-registries": {"enabled": true, "registries": ["docker.io"]},
@@ -243,7 +251,8 @@ fn compiled_and_interpreted_agree() {
             {"predicate_type": "https://slsa.dev/provenance/v1", "builder_ids": ["https://github.com/**"]}]},
         "platforms-signed": {"enabled": true, "mode": "warn"},
         "dockerfile-trusted-registries": {"enabled": true},
-        "no-latest": {"mode": "warn"}}}}});
+        "no-latest": {"mode": "warn"},
+        "non-root": {"enabled": true, "forbid_root_group": true, "min_uid": 100}}}}});
     for data in [Json::Null, everything] {
         let vm = PolicyEngine::new(PolicySet::builtin(), data.clone(), EngineOptions::default())
             .unwrap();
