@@ -6,6 +6,7 @@
 use serde_json::{Map, Value as Json, json};
 
 use crate::discover::{self, LegacyKind};
+use crate::oci::gojson;
 use crate::oci::manifest::{ImageManifest, Manifest};
 use crate::oci::{Digest, ImageRef};
 use crate::registry::client::{FetchedManifest, ManifestSel};
@@ -196,18 +197,18 @@ async fn config_of(repo: &Repository, m: &ImageManifest, whose: &str) -> Result<
         });
     }
     let bytes = repo.blob(&m.config.digest).await?;
-    let raw: Json = serde_json::from_slice(&bytes).map_err(|e| StoreError::Invalid {
+    // Read as containerd and Docker read it: `{"User":"1000","user":"0"}` runs as 0.
+    let raw = gojson::decode(&bytes, &gojson::IMAGE_CONFIG).map_err(|e| StoreError::Invalid {
         reference: whose.to_string(),
-        detail: format!(
-            "its image configuration ({}) is not JSON: {e}",
-            m.config.digest
-        ),
+        detail: format!("its image configuration ({}): {e}", m.config.digest),
     })?;
     Ok(config_fields(&raw))
 }
 
 /// `{user, entrypoint, cmd, env, working_dir, labels, os, architecture, variant, created}`
-/// from an image configuration (OCI or Docker); absent fields are null, `user` "" is null.
+/// from an image configuration (OCI or Docker) as [`gojson::decode`] reads it with
+/// [`gojson::IMAGE_CONFIG`]: fields under their canonical names. Absent fields are null,
+/// `user` "" is null.
 pub fn config_fields(raw: &Json) -> Json {
     let c = raw.get("config").unwrap_or(&Json::Null);
     let field = |v: Option<&Json>| v.cloned().unwrap_or(Json::Null);
@@ -261,5 +262,23 @@ mod tests {
             Json::Null
         );
         assert_eq!(config_fields(&json!({}))["user"], Json::Null);
+    }
+
+    #[test]
+    fn config_fields_as_go_reads_the_configuration() {
+        let read = |text: &str| {
+            config_fields(&gojson::decode(text.as_bytes(), &gojson::IMAGE_CONFIG).unwrap())
+        };
+        assert_eq!(
+            read(r#"{"config":{"User":"1000","user":"0"}}"#)["user"],
+            "0"
+        );
+        assert_eq!(read(r#"{"Config":{"USER":"0"},"OS":"linux"}"#)["user"], "0");
+        assert_eq!(
+            read(r#"{"Config":{"USER":"0"},"OS":"linux"}"#)["os"],
+            "linux"
+        );
+        let c = read(r#"{"config":{"Labels":{"a":"1"}},"config":{"Labels":{"b":"2"}}}"#);
+        assert_eq!(c["labels"], json!({"a": "1", "b": "2"}));
     }
 }

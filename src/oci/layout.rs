@@ -156,7 +156,7 @@ impl OciLayout {
     pub fn index(&self) -> Result<ImageIndex> {
         let path = self.index_path();
         let bytes = read_capped(&path, INDEX_LIMIT)?;
-        serde_json::from_slice(&bytes).map_err(|e| LayoutError::Invalid {
+        super::gojson::from_slice(&bytes, &super::gojson::INDEX).map_err(|e| LayoutError::Invalid {
             path,
             detail: format!("index.json is not an image index: {e}"),
         })

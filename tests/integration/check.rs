@@ -6,7 +6,8 @@
 use serde_json::Value;
 
 use crate::harness::{
-    COSIGN_OFFLINE, Kind, Setup, cosign_keys, crane_digest, push_image, root, setup,
+    COSIGN_OFFLINE, Kind, Setup, cosign_keys, crane_digest, push_image, push_tagged_manifest, root,
+    setup, with_repo,
 };
 
 /// Pushes `repo:v1` (a one-layer image), with `user` set in its configuration when given;
@@ -638,4 +639,105 @@ fn check_denies_uid_0_however_go_spells_it() {
     let img = image(&s, "users/leading-zeros", "01000", Some("01000"));
     let (code, verdict) = check_json(&s, &[&img]);
     assert_eq!(code, 0, "{verdict:#}");
+}
+
+/// Pushes `repo:v1` with exactly these configuration bytes (and one small layer); returns
+/// `host/repo@digest`.
+fn image_with_config(s: &Setup, repo: &str, config: &str) -> String {
+    let tag = s.reg.repo(&format!("{repo}:v1"));
+    let layer = format!("layer of {repo}").into_bytes();
+    with_repo(&tag, async |r| {
+        r.push_blob(config.as_bytes()).await.unwrap();
+        r.push_blob(&layer).await.unwrap();
+    });
+    let manifest = serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": sigil::oci::media::OCI_MANIFEST,
+        "config": sigil::oci::Descriptor::for_bytes(sigil::oci::media::OCI_CONFIG, config.as_bytes()),
+        "layers": [sigil::oci::Descriptor::for_bytes("application/vnd.oci.image.layer.v1.tar", &layer)],
+    }))
+    .unwrap();
+    push_tagged_manifest(&tag, &manifest, sigil::oci::media::OCI_MANIFEST);
+    format!(
+        "{}@{}",
+        s.reg.repo(repo),
+        sigil::oci::Digest::sha256_of(&manifest)
+    )
+}
+
+/// Go's encoding/json matches keys to struct fields case-insensitively, the last one winning
+/// and a second object merged into the first, so to containerd, Docker and crane each of
+/// these configurations runs as uid 0, where reading the exact key `User` saw "1000" and
+/// allowed the image. crane (Go) shows what it reads; sigil reads the same and denies, and
+/// refuses a configuration Go's readers disagree on.
+#[test]
+fn check_reads_the_configuration_as_go_runtimes_do() {
+    let s = setup(Kind::Distribution);
+    let platform =
+        r#""architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}"#;
+    let cases = [
+        (
+            "folded",
+            format!(r#"{{{platform},"config":{{"User":"1000","user":"0"}}}}"#),
+        ),
+        (
+            "merged",
+            format!(
+                r#"{{{platform},"config":{{"User":"1000","Env":["A=1"]}},"Config":{{"User":"0"}}}}"#
+            ),
+        ),
+        ("lone", format!(r#"{{{platform},"config":{{"user":"0"}}}}"#)),
+        (
+            "longs",
+            format!("{{{platform},\"config\":{{\"User\":\"1000\",\"u\u{17f}er\":\"0\"}}}}"),
+        ),
+    ];
+    for (name, config) in &cases {
+        let img = image_with_config(&s, &format!("gojson/{name}"), config);
+        // What a Go reader makes of it: crane rewrites the configuration it decoded.
+        let tag = s.reg.repo(&format!("gojson/{name}:go"));
+        s.env
+            .peer(
+                "crane",
+                &["mutate", "--insecure", "-l", "x=y", "-t", &tag, &img],
+            )
+            .ok();
+        let seen: Value =
+            serde_json::from_str(s.env.peer("crane", &["config", "--insecure", &tag]).ok())
+                .unwrap();
+        assert_eq!(seen["config"]["User"], "0", "{name}: Go reads {seen}");
+
+        let (code, v) = check_json(&s, &[&img]);
+        let verdict = &v["images"][0];
+        assert_eq!(code, 1, "{name}: {verdict:#}");
+        assert_eq!(
+            denied_codes(verdict),
+            ["SIGIL-IMG-005"],
+            "{name}: {verdict:#}"
+        );
+        let msgs = outcomes(verdict)
+            .into_iter()
+            .find(|(c, _, _)| c == "SIGIL-IMG-005")
+            .unwrap()
+            .2;
+        assert!(
+            msgs.contains("runs as \"0\", which is root"),
+            "{name}: {msgs}"
+        );
+    }
+    // An object then null: Docker's *Config pointer is emptied, containerd's value is kept.
+    let img = image_with_config(
+        &s,
+        "gojson/nulled",
+        &format!(r#"{{{platform},"config":{{"User":"1000"}},"Config":null}}"#),
+    );
+    let out = s.sigil(&["check", &img]);
+    out.code(2);
+    assert!(
+        out.stdout
+            .contains(r#"the keys "config", "Config" all name the field "config""#),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
 }
