@@ -339,9 +339,9 @@ const STRING_MAP: Shape = Shape::Map(&Shape::String);
 
 /// The container configuration inside an image configuration: containerd's
 /// `ocispec.ImageConfig` and Docker's `container.Config`, the fields sigil reads.
-/// (`Entrypoint` and `Cmd` are passed on as they are: Docker also takes a string there.)
 const CONTAINER_CONFIG: Shape = Shape::Struct(&[
     ("User", Shape::String),
+    // Passed on as they are: Docker's `strslice.StrSlice` also takes a string.
     ("Entrypoint", Shape::Any),
     ("Cmd", Shape::Any),
     ("Env", STRINGS),
@@ -349,14 +349,12 @@ const CONTAINER_CONFIG: Shape = Shape::Struct(&[
     ("Labels", STRING_MAP),
 ]);
 
-/// An image configuration: containerd's `ocispec.Image`, Docker's `image.Image`.
+/// An image configuration: containerd's `ocispec.Image`, Docker's `image.Image`, the fields
+/// sigil reads.
 pub const IMAGE_CONFIG: Shape = Shape::Struct(&[
     ("created", Shape::String),
-    ("author", Shape::String),
     ("architecture", Shape::String),
     ("os", Shape::String),
-    ("os.version", Shape::String),
-    ("os.features", STRINGS),
     ("variant", Shape::String),
     ("config", CONTAINER_CONFIG),
 ]);
@@ -383,24 +381,15 @@ pub const DESCRIPTOR: Shape = Shape::Struct(&[
 
 const DESCRIPTORS: Shape = Shape::Slice(&DESCRIPTOR);
 
-/// A manifest or an index, as containerd first reads one to tell which it is
-/// (`schemaVersion`, `mediaType`, `config`, `layers`, `manifests`), with the fields of both.
+/// A manifest or an index (a referrers response, a layout's `index.json`), as containerd
+/// first reads one to tell which it is (`schemaVersion`, `mediaType`, `config`, `layers`,
+/// `manifests`), with the fields of both `ocispec.Manifest` and `ocispec.Index`.
 pub const MANIFEST: Shape = Shape::Struct(&[
     ("schemaVersion", Shape::Int),
     ("mediaType", Shape::String),
     ("artifactType", Shape::String),
     ("config", DESCRIPTOR),
     ("layers", DESCRIPTORS),
-    ("manifests", DESCRIPTORS),
-    ("subject", DESCRIPTOR),
-    ("annotations", STRING_MAP),
-]);
-
-/// `ocispec.Index`: an index, a referrers response, a layout's `index.json`.
-pub const INDEX: Shape = Shape::Struct(&[
-    ("schemaVersion", Shape::Int),
-    ("mediaType", Shape::String),
-    ("artifactType", Shape::String),
     ("manifests", DESCRIPTORS),
     ("subject", DESCRIPTOR),
     ("annotations", STRING_MAP),

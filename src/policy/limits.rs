@@ -132,6 +132,13 @@ fn integer(name: &str, v: &Value) -> Result<Option<i64>> {
         .map_err(|_| anyhow!("{name}: operand {v} is out of range"))
 }
 
+/// A string argument.
+fn string_arg<'a>(name: &str, v: &'a Value) -> Result<&'a str> {
+    v.as_string()
+        .map(|s| s.as_ref())
+        .map_err(|_| anyhow!("{name}: operand must be a string, not {v}"))
+}
+
 /// `numbers.range(a, b)` (`step` None) and `numbers.range_step(a, b, step)`: the integers
 /// from `a` to `b`, both included for `range`, going down when `b < a`.
 fn range(a: &Value, b: &Value, step: Option<&Value>, strict: bool) -> Result<Value> {
@@ -182,9 +189,7 @@ fn range(a: &Value, b: &Value, step: Option<&Value>, strict: bool) -> Result<Val
 /// include the network and broadcast addresses).
 fn cidr_expand(cidr: &Value) -> Result<Value> {
     const NAME: &str = "net.cidr_expand";
-    let text = cidr
-        .as_string()
-        .map_err(|_| anyhow!("{NAME}: operand must be a string, not {cidr}"))?;
+    let text = string_arg(NAME, cidr)?;
     let (addr, prefix) = text
         .split_once('/')
         .ok_or_else(|| anyhow!("{NAME}: {text:?} is not a CIDR"))?;
@@ -226,9 +231,7 @@ fn cidr_expand(cidr: &Value) -> Result<Value> {
 /// `test.sleep(duration)`: sleeps, but not past the deadline.
 fn sleep(d: &Value) -> Result<Value> {
     const NAME: &str = "test.sleep";
-    let text = d
-        .as_string()
-        .map_err(|_| anyhow!("{NAME}: operand must be a string, not {d}"))?;
+    let text = string_arg(NAME, d)?;
     let want = go_duration(text).ok_or_else(|| anyhow!("{NAME}: invalid duration {text:?}"))?;
     let now = Instant::now();
     match DEADLINE.with(Cell::get) {

@@ -383,11 +383,9 @@ fn trust_file_decides_on_refreg() {
     trust_scenario(Kind::Refreg);
 }
 
-/// On an OCI layout, offline: the defaults, a conftest-style user policy, and broken
-/// policies, each of which denies with the error shown, within the time limit.
-#[test]
-fn layout_checks_offline_and_broken_policies_deny() {
-    let env = crate::harness::Env::new();
+/// The fixture layout `testdata/oci/app`, its signing key and the image pinned by digest:
+/// (layout, key, digest, `oci:LAYOUT@DIGEST`).
+fn fixture_layout(env: &crate::harness::Env) -> (String, String, String, String) {
     let layout = root().join("testdata/oci/app").display().to_string();
     let key = root()
         .join("testdata/keys/cosign.pub")
@@ -399,6 +397,15 @@ fn layout_checks_offline_and_broken_policies_deny() {
         .trim()
         .to_string();
     let pinned = format!("oci:{layout}@{digest}");
+    (layout, key, digest, pinned)
+}
+
+/// On an OCI layout, offline: the defaults, a conftest-style user policy, and broken
+/// policies, each of which denies with the error shown, within the time limit.
+#[test]
+fn layout_checks_offline_and_broken_policies_deny() {
+    let env = crate::harness::Env::new();
+    let (layout, key, digest, pinned) = fixture_layout(&env);
     let out = env.sigil(&["check", "--key", &key, &pinned]);
     out.ok();
     assert!(out.stdout.contains("ALLOWED"), "{}", out.stdout);
@@ -544,17 +551,7 @@ fn layout_checks_offline_and_broken_policies_deny() {
 #[test]
 fn policies_stop_inside_builtins_at_the_time_limit() {
     let env = crate::harness::Env::new();
-    let layout = root().join("testdata/oci/app").display().to_string();
-    let key = root()
-        .join("testdata/keys/cosign.pub")
-        .display()
-        .to_string();
-    let digest = env
-        .sigil(&["digest", &format!("oci:{layout}:v1")])
-        .ok()
-        .trim()
-        .to_string();
-    let pinned = format!("oci:{layout}@{digest}");
+    let (_, key, _, pinned) = fixture_layout(&env);
     let cases: &[(&str, &str, &str)] = &[
         (
             "range.rego",
@@ -580,26 +577,34 @@ fn policies_stop_inside_builtins_at_the_time_limit() {
             format!("package main\n\ndeny contains \"never\" if {{\n  {body}\n}}\n"),
         )
         .unwrap();
-        let p = p.display().to_string();
-        let out = env.sigil(&[
-            "check",
-            "--key",
-            &key,
-            "-p",
-            &p,
-            "--timeout",
-            "100ms",
-            &pinned,
-        ]);
+        let policy = p.display().to_string();
+        let args = ["check", "--key", &key, "-p", &policy, "--timeout", "100ms"];
+        let out = env.sigil(&[&args[..], &[pinned.as_str()]].concat());
         out.code(1);
-        assert!(out.stdout.contains("DENIED"), "{name}: {}", out.stdout);
-        assert!(out.stdout.contains(needle), "{name}: {}", out.stdout);
+        let (text, took) = (&out.stdout, out.elapsed);
         assert!(
-            out.elapsed < std::time::Duration::from_secs(2),
-            "{name}: {:?}",
-            out.elapsed
+            text.contains("DENIED") && text.contains(needle),
+            "{name}: {text}"
         );
+        assert!(took < std::time::Duration::from_secs(2), "{name}: {took:?}");
     }
+}
+
+/// Checks `img`, which must be denied (exit 1) by SIGIL-IMG-005 alone; its messages.
+fn denied_as_root(s: &Setup, img: &str) -> String {
+    let (code, v) = check_json(s, &[img]);
+    let verdict = &v["images"][0];
+    assert_eq!(code, 1, "{img}: {verdict:#}");
+    assert_eq!(
+        denied_codes(verdict),
+        ["SIGIL-IMG-005"],
+        "{img}: {verdict:#}"
+    );
+    outcomes(verdict)
+        .into_iter()
+        .find(|(c, _, _)| c == "SIGIL-IMG-005")
+        .unwrap()
+        .2
 }
 
 /// runc and containerd read a `User` as Go's strconv.Atoi reads it: `00`, `+0`, `-0` and
@@ -618,19 +623,7 @@ fn check_denies_uid_0_however_go_spells_it() {
     ];
     for (i, (user, needle)) in cases.iter().enumerate() {
         let img = image(&s, &format!("users/u{i}"), user, Some(user));
-        let (code, v) = check_json(&s, &[&img]);
-        let verdict = &v["images"][0];
-        assert_eq!(code, 1, "{user}: {verdict:#}");
-        assert_eq!(
-            denied_codes(verdict),
-            ["SIGIL-IMG-005"],
-            "{user}: {verdict:#}"
-        );
-        let msgs = outcomes(verdict)
-            .into_iter()
-            .find(|(c, _, _)| c == "SIGIL-IMG-005")
-            .unwrap()
-            .2;
+        let msgs = denied_as_root(&s, &img);
         assert!(
             msgs.contains(&format!("runs as \"{user}\"")) && msgs.contains(needle),
             "{user}: {msgs}"
@@ -707,19 +700,7 @@ fn check_reads_the_configuration_as_go_runtimes_do() {
                 .unwrap();
         assert_eq!(seen["config"]["User"], "0", "{name}: Go reads {seen}");
 
-        let (code, v) = check_json(&s, &[&img]);
-        let verdict = &v["images"][0];
-        assert_eq!(code, 1, "{name}: {verdict:#}");
-        assert_eq!(
-            denied_codes(verdict),
-            ["SIGIL-IMG-005"],
-            "{name}: {verdict:#}"
-        );
-        let msgs = outcomes(verdict)
-            .into_iter()
-            .find(|(c, _, _)| c == "SIGIL-IMG-005")
-            .unwrap()
-            .2;
+        let msgs = denied_as_root(&s, &img);
         assert!(
             msgs.contains("runs as \"0\", which is root"),
             "{name}: {msgs}"

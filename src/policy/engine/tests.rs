@@ -79,18 +79,23 @@ fn runtime_errors_deny_with_the_error() {
     assert!(e.evaluate(&json!({})).allowed);
 }
 
+/// An engine with one module and a time limit of `ms` milliseconds.
+fn with_timeout(label: &str, src: &str, ms: u64) -> PolicyEngine {
+    let mut set = PolicySet::new();
+    set.add_source(label, src);
+    let opts = EngineOptions {
+        timeout: Duration::from_millis(ms),
+        ..EngineOptions::default()
+    };
+    PolicyEngine::new(set, Json::Null, opts).unwrap()
+}
+
 #[test]
 fn endless_evaluation_stops_at_the_time_limit() {
     let src = "package main\n\nimport rego.v1\n\ndeny contains \"slow\" if {\n\
                n := count([x | some i in numbers.range(1, 4000); some j in numbers.range(1, 4000); x := i * j])\n\
                n < 0\n}\n";
-    let mut set = PolicySet::new();
-    set.add_source("slow.rego", src);
-    let opts = EngineOptions {
-        timeout: Duration::from_millis(200),
-        ..EngineOptions::default()
-    };
-    let e = PolicyEngine::new(set, Json::Null, opts).unwrap();
+    let e = with_timeout("slow.rego", src, 200);
     let start = std::time::Instant::now();
     let d = e.evaluate(&json!({}));
     assert!(
@@ -108,14 +113,7 @@ fn endless_evaluation_stops_at_the_time_limit() {
 fn a_result_after_the_time_limit_denies() {
     let src = "package main\n\nimport rego.v1\n\ndeny contains \"wide\" if {\n\
                count(sprintf(\"%020000000d\", [1])) < 0\n}\n";
-    let mut set = PolicySet::new();
-    set.add_source("wide.rego", src);
-    let opts = EngineOptions {
-        timeout: Duration::from_millis(5),
-        ..EngineOptions::default()
-    };
-    let e = PolicyEngine::new(set, Json::Null, opts).unwrap();
-    let d = e.evaluate(&json!({}));
+    let d = with_timeout("wide.rego", src, 5).evaluate(&json!({}));
     assert!(!d.allowed, "{d:?}");
     assert!(d.errors[0].contains("time limit"), "{:?}", d.errors);
 }
