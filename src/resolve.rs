@@ -210,7 +210,8 @@ fn pick<'a>(
     }
 }
 
-/// The platform an image config declares (`os`, `architecture`, `variant`).
+/// The platform an image config declares (`os`, `architecture`, `variant`), read as Go reads
+/// it.
 fn config_platform(config: &[u8]) -> Result<Platform, String> {
     #[derive(serde::Deserialize)]
     struct Config {
@@ -221,7 +222,8 @@ fn config_platform(config: &[u8]) -> Result<Platform, String> {
         #[serde(default)]
         variant: Option<String>,
     }
-    let c: Config = serde_json::from_slice(config).map_err(|e| e.to_string())?;
+    let c: Config = crate::oci::gojson::from_slice(config, &crate::oci::gojson::IMAGE_CONFIG)
+        .map_err(|e| e.to_string())?;
     if c.os.is_empty() || c.architecture.is_empty() {
         return Err("no os or architecture".into());
     }

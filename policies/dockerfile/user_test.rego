@@ -34,6 +34,14 @@ test_root_ids_denied if {
 	count(deny) == 1 with input as with_user("root:app")
 	count(deny) == 0 with input as with_user("app:0")
 	count(deny) == 0 with input as with_user("ROOT")
+
+	# uid 0 however Go spells it (policies/lib/sigil.rego).
+	count(deny) == 1 with input as with_user("00")
+	count(deny) == 1 with input as with_user("+0")
+	count(deny) == 1 with input as with_user("-0")
+	count(deny) == 1 with input as with_user("000:000")
+	count(deny) == 1 with input as with_user(":1000")
+	count(deny) == 1 with input as with_user("4294967296")
 }
 
 test_unset_user_on_scratch_denied if {

@@ -1,5 +1,6 @@
 # SIGIL-IMG-005 non-root: the image configuration must set a user that is not root (User
-# unset, "root", "0", "0:0" are denied). For an index, every platform's configuration.
+# unset, "root", uid 0 however Go spells it — "0", "00", "+0", "-0", "0:0" — or no user
+# before a colon are denied; see `user_problem`). For an index, every platform's configuration.
 package sigil
 
 import rego.v1

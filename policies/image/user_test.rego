@@ -20,12 +20,15 @@ test_non_root_passes if {
 }
 
 test_root_denied if {
-	every u in ["root", "0", "0:0", "root:root", "0:1000"] {
+	every u in ["root", "0", "0:0", "root:root", "0:1000", "00", "+0", "-0", "000:000", ":1000"] {
 		found1 := deny with input as with_user(u)
 		some r in found1
 		r.code == "SIGIL-IMG-005"
 		contains(r.msg, "which is root")
 	}
+	found := deny with input as with_user("4294967296")
+	some r in found
+	contains(r.msg, "outside 0..4294967295")
 }
 
 test_unset_user_denied if {

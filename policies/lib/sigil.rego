@@ -87,20 +87,62 @@ display(ref) := ref.given if {
 } else := ref_name(ref)
 
 # --- users ----------------------------------------------------------------------------
-# A container user is "user[:group]", by name or numeric id.
+# A container user is "user[:group]", read as runc and containerd read it: split at ":",
+# the user first, then the group (runc ignores further parts, containerd refuses them). A
+# part that Go's strconv.Atoi reads as a number is an id, whatever its spelling: an optional
+# "+" or "-", then ASCII digits, leading zeros allowed ("00", "+0", "-0" and "000" are all
+# 0); no spaces, no underscores (Atoi is ParseInt in base 10, which takes "_" only with a base
+# prefix). Anything else is a name, matched exactly against /etc/passwd: "root" is root; other
+# names cannot be judged here (require_numeric_uid). An empty user ("" or ":1000") makes runc
+# and containerd keep uid 0. containerd keeps the low 32 bits of an id (uint32(n)), so
+# 4294967296 is root there, while runc refuses ids outside 0..2^31-1: an id outside
+# 0..4294967295 is read differently by each, and is refused.
 
 user_part(u) := split(u, ":")[0]
 
 group_part(u) := split(u, ":")[1]
 
-root_user(u) if user_part(u) in {"root", "0"}
+# True for a part Go's strconv.Atoi reads as a number.
+id_numeric(s) if regex.match(`^[+-]?[0-9]+$`, s)
 
-root_group(u) if group_part(u) in {"root", "0"}
-
-numeric(s) if {
-	s != ""
-	trim_left(s, "0123456789") == ""
+# The value of an id part (undefined for a name). More than 10 significant digits is out of
+# range whatever they are (also past int64, where Atoi fails and runc and containerd look
+# the digits up as a name): 1e10 stands for them.
+id_value(s) := v if {
+	id_numeric(s)
+	digits := trim_left(trim_left(s, "+-"), "0")
+	v := id_signed(s, id_magnitude(digits))
 }
+
+id_magnitude(digits) := 0 if {
+	digits == ""
+} else := 10000000000 if {
+	count(digits) > 10
+} else := to_number(digits)
+
+id_signed(s, m) := 0 - m if startswith(s, "-") else := m
+
+# An id part whose value is outside 0..4294967295 (containerd's uint32). The bound is written
+# out here and in `user_problem`: a rule such as `max_id := 4294967295` read in
+# `user_problem` came out undefined in regorus when a rule called it under `with input`,
+# which dropped the finding.
+id_out_of_range(s) if id_value(s) < 0
+
+id_out_of_range(s) if id_value(s) > 4294967295
+
+# A user or group part that is root: the name root, or an id equal to 0.
+root_id(s) if s == "root"
+
+root_id(s) if id_value(s) == 0
+
+root_user(u) if root_id(user_part(u))
+
+root_user(u) if user_part(u) == ""
+
+root_group(u) if root_id(group_part(u))
+
+# "1000:" has an empty group, which containerd reads as gid 0.
+root_group(u) if group_part(u) == ""
 
 # Why user `u` is not acceptable under the non-root parameters (undefined when it is).
 # Written for speed: it runs for every image and platform, and most users pass every
@@ -109,19 +151,25 @@ user_problem(u) := "sets no user, so it runs as root" if {
 	not is_string(u)
 } else := "sets no user, so it runs as root" if {
 	trim_space(u) == ""
+} else := sprintf("runs as %q, which is root (with no user before the colon, the uid stays 0)", [u]) if {
+	split(u, ":")[0] == ""
 } else := sprintf("runs as %q, which is root", [u]) if {
-	split(u, ":")[0] in {"root", "0"}
+	root_id(split(u, ":")[0])
+} else := sprintf("runs as %q, a uid outside 0..4294967295, which runtimes read differently (containerd keeps its low 32 bits, so 4294967296 is root)", [u]) if {
+	id_out_of_range(split(u, ":")[0])
 } else := sprintf("runs as %q, whose group is root", [u]) if {
 	object.get(cfg, ["non-root", "forbid_root_group"], false) == true
-	split(u, ":")[1] in {"root", "0"}
+	root_group(u)
+} else := sprintf("runs as %q, a gid outside 0..4294967295, which runtimes read differently (containerd keeps its low 32 bits, so 4294967296 is root)", [u]) if {
+	object.get(cfg, ["non-root", "forbid_root_group"], false) == true
+	id_out_of_range(group_part(u))
 } else := sprintf("runs as %q, not a numeric uid (required, so that runAsNonRoot can check it)", [u]) if {
 	object.get(cfg, ["non-root", "require_numeric_uid"], false) == true
-	not numeric(split(u, ":")[0])
+	not id_numeric(split(u, ":")[0])
 } else := sprintf("runs as %q, below the minimum uid %d", [u, min_uid]) if {
 	min_uid := object.get(cfg, ["non-root", "min_uid"], 1)
 	min_uid > 1 # uid 0 is root, caught above
-	numeric(split(u, ":")[0])
-	to_number(split(u, ":")[0]) < min_uid
+	id_value(split(u, ":")[0]) < min_uid
 }
 
 # --- signers --------------------------------------------------------------------------

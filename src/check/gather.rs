@@ -6,6 +6,7 @@
 use serde_json::{Map, Value as Json, json};
 
 use crate::discover::{self, LegacyKind};
+use crate::oci::gojson;
 use crate::oci::manifest::{ImageManifest, Manifest};
 use crate::oci::{Digest, ImageRef};
 use crate::registry::client::{FetchedManifest, ManifestSel};
@@ -87,15 +88,16 @@ pub async fn gather(repo: &Repository, image: &ImageRef, attestations: bool) -> 
                     .manifest(&ManifestSel::Digest(digest.clone()))
                     .await?
                     .ok_or_else(|| StoreError::Invalid {
-                        reference,
+                        reference: reference.clone(),
                         detail: format!("platform {platform} manifest {digest} does not exist"),
                     })?;
-                subject(&repo, m, Some(platform), attestations).await
+                let whose = format!("{reference} ({platform})");
+                subject(&repo, m, Some(platform), &whose, attestations).await
             };
             (i, got.await)
         });
     }
-    let root = subject(repo, fetched, None, attestations).await?;
+    let root = subject(repo, fetched, None, &image.to_string(), attestations).await?;
     let mut platforms = Vec::new();
     while let Some(joined) = tasks.join_next().await {
         let (i, got) = joined.map_err(|e| StoreError::Invalid {
@@ -113,11 +115,13 @@ pub async fn gather(repo: &Repository, image: &ImageRef, attestations: bool) -> 
 }
 
 /// The configuration and evidence of one fetched manifest; attestations only when
-/// `attestations` (skipping the `.att` tag and the attestation blobs otherwise).
+/// `attestations` (skipping the `.att` tag and the attestation blobs otherwise). `whose`
+/// names the image (and platform) in errors.
 async fn subject(
     repo: &Repository,
     m: FetchedManifest,
     platform: Option<String>,
+    whose: &str,
     attestations: bool,
 ) -> Result<Subject> {
     let digest = m.digest.clone();
@@ -144,7 +148,7 @@ async fn subject(
     };
     let config = async {
         match &m.manifest {
-            Manifest::Image(im) => config_of(repo, im).await,
+            Manifest::Image(im) => config_of(repo, im, whose).await,
             Manifest::Index(_) => Ok(Json::Null),
         }
     };
@@ -173,8 +177,9 @@ async fn subject(
 }
 
 /// The image configuration's fields the policy input carries; null when the manifest is
-/// an artifact whose config is not an image configuration.
-async fn config_of(repo: &Repository, m: &ImageManifest) -> Result<Json> {
+/// an artifact whose config is not an image configuration. Errors name `whose`, the image
+/// being checked, with the configuration's digest as detail.
+async fn config_of(repo: &Repository, m: &ImageManifest, whose: &str) -> Result<Json> {
     let is_image_config = matches!(
         m.config.media_type.as_str(),
         crate::oci::media::OCI_CONFIG | crate::oci::media::DOCKER_CONFIG
@@ -184,23 +189,26 @@ async fn config_of(repo: &Repository, m: &ImageManifest) -> Result<Json> {
     }
     if m.config.size > MAX_CONFIG_BYTES as u64 {
         return Err(StoreError::Invalid {
-            reference: format!("{}@{}", repo.describe(), m.config.digest),
+            reference: whose.to_string(),
             detail: format!(
-                "image configuration of {} bytes, more than {MAX_CONFIG_BYTES}",
-                m.config.size
+                "its image configuration ({}) is {} bytes, more than the {MAX_CONFIG_BYTES} sigil reads",
+                m.config.digest, m.config.size
             ),
         });
     }
     let bytes = repo.blob(&m.config.digest).await?;
-    let raw: Json = serde_json::from_slice(&bytes).map_err(|e| StoreError::Invalid {
-        reference: format!("{}@{}", repo.describe(), m.config.digest),
-        detail: format!("image configuration is not JSON: {e}"),
+    // Read as containerd and Docker read it: `{"User":"1000","user":"0"}` runs as 0.
+    let raw = gojson::decode(&bytes, &gojson::IMAGE_CONFIG).map_err(|e| StoreError::Invalid {
+        reference: whose.to_string(),
+        detail: format!("its image configuration ({}): {e}", m.config.digest),
     })?;
     Ok(config_fields(&raw))
 }
 
 /// `{user, entrypoint, cmd, env, working_dir, labels, os, architecture, variant, created}`
-/// from an image configuration (OCI or Docker); absent fields are null, `user` "" is null.
+/// from an image configuration (OCI or Docker) as [`gojson::decode`] reads it with
+/// [`gojson::IMAGE_CONFIG`]: fields under their canonical names. Absent fields are null,
+/// `user` "" is null.
 pub fn config_fields(raw: &Json) -> Json {
     let c = raw.get("config").unwrap_or(&Json::Null);
     let field = |v: Option<&Json>| v.cloned().unwrap_or(Json::Null);
@@ -254,5 +262,23 @@ mod tests {
             Json::Null
         );
         assert_eq!(config_fields(&json!({}))["user"], Json::Null);
+    }
+
+    #[test]
+    fn config_fields_as_go_reads_the_configuration() {
+        let read = |text: &str| {
+            config_fields(&gojson::decode(text.as_bytes(), &gojson::IMAGE_CONFIG).unwrap())
+        };
+        assert_eq!(
+            read(r#"{"config":{"User":"1000","user":"0"}}"#)["user"],
+            "0"
+        );
+        assert_eq!(read(r#"{"Config":{"USER":"0"},"OS":"linux"}"#)["user"], "0");
+        assert_eq!(
+            read(r#"{"Config":{"USER":"0"},"OS":"linux"}"#)["os"],
+            "linux"
+        );
+        let c = read(r#"{"config":{"Labels":{"a":"1"}},"config":{"Labels":{"b":"2"}}}"#);
+        assert_eq!(c["labels"], json!({"a": "1", "b": "2"}));
     }
 }

@@ -156,9 +156,11 @@ impl OciLayout {
     pub fn index(&self) -> Result<ImageIndex> {
         let path = self.index_path();
         let bytes = read_capped(&path, INDEX_LIMIT)?;
-        serde_json::from_slice(&bytes).map_err(|e| LayoutError::Invalid {
-            path,
-            detail: format!("index.json is not an image index: {e}"),
+        super::gojson::from_slice(&bytes, &super::gojson::MANIFEST).map_err(|e| {
+            LayoutError::Invalid {
+                path,
+                detail: format!("index.json is not an image index: {e}"),
+            }
         })
     }
 

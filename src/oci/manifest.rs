@@ -3,13 +3,15 @@
 //!
 //! The wire bytes are the source of truth (their digest is the manifest's identity), so
 //! [`Manifest::parse`] takes bytes plus the media type the server claimed and checks that the
-//! claim, the document's own `mediaType` field and its shape all agree.
+//! claim, the document's own `mediaType` field and its shape all agree. The bytes are read as
+//! Go's runtimes read them ([`super::gojson`]): `"Config"` is `config` to containerd.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::digest::Digest;
+use super::gojson::{self, GoJsonError};
 use super::media;
 
 /// A content descriptor: what a manifest, index or referrers list points at.
@@ -155,6 +157,9 @@ pub enum Manifest {
 pub enum ManifestError {
     #[error("manifest is not valid JSON: {0}")]
     NotJson(#[source] serde_json::Error),
+    /// JSON that Go's runtimes would read differently from one another, or not at all.
+    #[error("manifest cannot be read as Go's runtimes read it: {0}")]
+    Unreadable(#[source] GoJsonError),
     #[error("manifest has neither `manifests` (an index) nor `config` (an image manifest)")]
     UnknownShape,
     #[error("manifest is malformed: {0}")]
@@ -183,8 +188,10 @@ impl Manifest {
     /// The document's shape decides what it is; its own `mediaType` field and the claimed
     /// type, where present, must both name that same kind.
     pub fn parse(bytes: &[u8], claimed: Option<&str>) -> Result<Manifest, ManifestError> {
-        let value: serde_json::Value =
-            serde_json::from_slice(bytes).map_err(ManifestError::NotJson)?;
+        let value = gojson::decode(bytes, &gojson::MANIFEST).map_err(|e| match e {
+            GoJsonError::Syntax(e) => ManifestError::NotJson(e),
+            other => ManifestError::Unreadable(other),
+        })?;
         let obj = value.as_object().ok_or(ManifestError::UnknownShape)?;
         let field = obj
             .get("mediaType")
@@ -313,6 +320,30 @@ mod tests {
         ));
     }
 
+    /// containerd reads `Config`, `MEDIATYPE` and a second `config` key as the fields they
+    /// fold onto; so does sigil, and a document Go's readers disagree on is refused.
+    #[test]
+    fn reads_keys_as_go_does() {
+        let folded = r#"{"SchemaVersion":2,"MEDIATYPE":"application/vnd.oci.image.manifest.v1+json",
+          "Config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2},
+          "config":{"Digest":"sha256:0000000000000000000000000000000000000000000000000000000000000000"},
+          "layers":[]}"#;
+        let Ok(Manifest::Image(m)) = Manifest::parse(folded.as_bytes(), None) else {
+            panic!("not read as an image manifest");
+        };
+        assert_eq!(m.media_type.as_deref(), Some(media::OCI_MANIFEST));
+        assert_eq!(
+            m.config.digest.to_string(),
+            "sha256:0000000000000000000000000000000000000000000000000000000000000000"
+        );
+        assert_eq!(m.config.size, 2);
+        let twice = r#"{"schemaVersion":2,"config":{},"layers":[{}],"Layers":[{}]}"#;
+        assert!(matches!(
+            Manifest::parse(twice.as_bytes(), None),
+            Err(ManifestError::Unreadable(_))
+        ));
+    }
+
     #[test]
     fn rejects_a_claim_that_contradicts_the_content() {
         let err = Manifest::parse(IMAGE.as_bytes(), Some(media::OCI_INDEX)).unwrap_err();
@@ -340,6 +371,13 @@ mod tests {
             Err(ManifestError::NotJson(_))
         ));
         let both = r#"{"schemaVersion":2,"manifests":[],"config":{}}"#;
+        assert!(matches!(
+            Manifest::parse(both.as_bytes(), None),
+            Err(ManifestError::UnknownShape)
+        ));
+        // Keys in another case are the fields they name, to Go and so here: a document
+        // with `manifests` and `CONFIG` is both.
+        let both = r#"{"schemaVersion":2,"manifests":[],"CONFIG":{}}"#;
         assert!(matches!(
             Manifest::parse(both.as_bytes(), None),
             Err(ManifestError::UnknownShape)

@@ -2,6 +2,7 @@
 //! image layout. Nothing here talks to the network.
 
 pub mod digest;
+pub mod gojson;
 pub mod layout;
 pub mod manifest;
 pub mod media;

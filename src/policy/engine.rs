@@ -11,6 +11,7 @@ use serde_json::Value as Json;
 
 use super::builtin;
 use super::data::{deep_merge, load_data_file};
+use super::limits::{self, Deadline};
 use super::scan::{self, RuleKind};
 
 /// The default limit on one evaluation's wall-clock time.
@@ -552,6 +553,19 @@ impl PolicyEngine {
     /// [`PolicyEngine::evaluate`] for an input already converted to a regorus value (a
     /// caller evaluating the same input repeatedly converts it once).
     pub fn evaluate_value(&self, input: regorus::Value) -> Decision {
+        let deadline = Deadline::start(self.options.timeout);
+        let mut decision = self.evaluate_within(input);
+        // A builtin runs to its end before regorus looks at the clock again, and a rule that
+        // then fails takes no further step: a late result is refused here.
+        if deadline.passed() && decision.errors.is_empty() {
+            decision.errors.push(deadline.error());
+            decision.allowed = false;
+        }
+        decision
+    }
+
+    /// [`PolicyEngine::evaluate_value`] under the deadline it has set.
+    fn evaluate_within(&self, input: regorus::Value) -> Decision {
         if let Some(plan) = &self.fast
             && let Some((entry, rules)) = plan.for_input(&input)
             && let Some(mut vm) = self.vm()
@@ -682,6 +696,13 @@ impl PolicyEngine {
                 let mut results = Vec::new();
                 let mut errors = Vec::new();
                 for rule in rules {
+                    if limits::past_deadline() {
+                        errors.push(format!(
+                            "policy evaluation stopped at the time limit ({:?})",
+                            self.options.timeout
+                        ));
+                        break;
+                    }
                     match engine.eval_rule(rule.path.clone()) {
                         Ok(v) => collect(rule, &v, &mut results),
                         Err(e) => {
@@ -725,6 +746,8 @@ fn build<'a>(
 ) -> Result<(regorus::Engine, Loaded<'a>), PolicyError> {
     let mut engine = regorus::Engine::new();
     engine.set_execution_timer_config(timer_config(options));
+    limits::install(&mut engine, options.strict_builtin_errors)
+        .map_err(|e| PolicyError::Compile { message: text(&e) })?;
     engine.set_strict_builtin_errors(options.strict_builtin_errors);
     engine.set_gather_prints(true);
     let mut loaded: Vec<&PolicyFile> = Vec::new();

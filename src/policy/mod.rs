@@ -21,6 +21,7 @@ pub mod catalog;
 mod data;
 mod engine;
 pub mod input;
+mod limits;
 mod recursion;
 mod scan;
 pub mod schema;

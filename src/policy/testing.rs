@@ -4,6 +4,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use super::limits::Deadline;
 use super::{PolicyEngine, PolicyError};
 
 /// How one test ended.
@@ -68,10 +69,16 @@ impl PolicyEngine {
                 continue;
             }
             let start = Instant::now();
+            let deadline = Deadline::start(self.options().timeout);
             let (outcome, error) = if t.skipped {
                 (Outcome::Skip, None)
             } else {
                 match engine.eval_rule(t.path.clone()) {
+                    // A result that came after the time limit is not one.
+                    Ok(_) if deadline.passed() => {
+                        engine = prepared.clone();
+                        (Outcome::Error, Some(deadline.error()))
+                    }
                     Ok(regorus::Value::Undefined) | Ok(regorus::Value::Bool(false)) => {
                         (Outcome::Fail, None)
                     }
@@ -83,6 +90,7 @@ impl PolicyEngine {
                     }
                 }
             };
+            drop(deadline);
             let duration = start.elapsed();
             let output = engine.take_prints().unwrap_or_default();
             match outcome {

@@ -745,11 +745,13 @@ impl RegistryClient {
             .await?;
             read_total += body.len() as u64;
             let index: ImageIndex =
-                serde_json::from_slice(&body).map_err(|e| RegistryError::InvalidResponse {
-                    url: url.to_string(),
-                    what: "referrers list".into(),
-                    detail: e.to_string(),
-                })?;
+                crate::oci::gojson::from_slice(&body, &crate::oci::gojson::MANIFEST).map_err(
+                    |e| RegistryError::InvalidResponse {
+                        url: url.to_string(),
+                        what: "referrers list".into(),
+                        detail: e.to_string(),
+                    },
+                )?;
             if out.len() + index.manifests.len() > limits.referrers {
                 return Err(RegistryError::TooManyReferrers {
                     subject: subject.clone(),

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::oci::gojson;
+
 /// The type string cosign writes.
 pub const SIGNATURE_TYPE: &str = "cosign container image signature";
 
@@ -60,6 +62,11 @@ impl Payload {
         }
     }
 
+    /// Reads a payload as cosign, in Go, reads it ([`gojson`]).
+    pub fn parse(bytes: &[u8]) -> Result<Payload, gojson::GoJsonError> {
+        gojson::from_slice(bytes, &gojson::SIMPLE_SIGNING)
+    }
+
     /// The exact bytes to sign and store.
     pub fn to_bytes(&self) -> Vec<u8> {
         serde_json::to_vec(self).unwrap_or_default()
@@ -78,5 +85,29 @@ impl Payload {
                 (k.clone(), s)
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// cosign decodes the payload with Go's encoding/json: `Critical` is `critical`, a second
+    /// object is merged into the first, and the last digest wins.
+    #[test]
+    fn parses_as_cosign_does() {
+        let a = "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+        let b = "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+        let text = format!(
+            r#"{{"critical":{{"identity":{{"docker-reference":"r"}},"image":{{"docker-manifest-digest":"{a}"}},"type":"{SIGNATURE_TYPE}"}},
+               "Critical":{{"Image":{{"Docker-Manifest-Digest":"{b}"}}}},"optional":null}}"#
+        );
+        let p = Payload::parse(text.as_bytes()).unwrap();
+        assert_eq!(p.critical.image.docker_manifest_digest, b);
+        assert_eq!(p.critical.identity.docker_reference, "r");
+        assert_eq!(p.critical.kind, SIGNATURE_TYPE);
+        assert_eq!(p.optional, None);
+        let own = Payload::new("r", a, &BTreeMap::from([("k".into(), "v".into())]));
+        assert_eq!(Payload::parse(&own.to_bytes()).unwrap(), own);
     }
 }

@@ -445,7 +445,8 @@ fn check_legacy(
         Ok(s) => s,
         Err(reason) => return fail(reason),
     };
-    let parsed: simple_signing::Payload = match serde_json::from_slice(payload) {
+    // As cosign (Go) reads it: `Critical` is `critical`, and the last of two wins.
+    let parsed: simple_signing::Payload = match simple_signing::Payload::parse(payload) {
         Ok(p) => p,
         Err(e) => return fail(format!("payload is not simple-signing JSON: {e}")),
     };
@@ -478,7 +479,7 @@ fn check_legacy(
         location,
         signer,
         annotations,
-        serde_json::from_slice(payload).ok(),
+        crate::oci::gojson::decode(payload, &crate::oci::gojson::SIMPLE_SIGNING).ok(),
     )
 }
 

@@ -6,7 +6,8 @@
 use serde_json::Value;
 
 use crate::harness::{
-    COSIGN_OFFLINE, Kind, Setup, cosign_keys, crane_digest, push_image, root, setup,
+    COSIGN_OFFLINE, Kind, Setup, cosign_keys, crane_digest, push_image, push_tagged_manifest, root,
+    setup, with_repo,
 };
 
 /// Pushes `repo:v1` (a one-layer image), with `user` set in its configuration when given;
@@ -433,8 +434,9 @@ fn unsigned_images_pass_only_when_the_trust_file_says_so() {
     }
 }
 
-/// The test layout, the key that signed it, its `v1` digest, and that image by digest.
-fn layout_image(env: &crate::harness::Env) -> (String, String, String, String) {
+/// The fixture layout `testdata/oci/app`, its signing key and the image pinned by digest:
+/// (layout, key, digest, `oci:LAYOUT@DIGEST`).
+fn fixture_layout(env: &crate::harness::Env) -> (String, String, String, String) {
     let layout = root().join("testdata/oci/app").display().to_string();
     let key = root()
         .join("testdata/keys/cosign.pub")
@@ -455,7 +457,7 @@ fn layout_image(env: &crate::harness::Env) -> (String, String, String, String) {
 #[test]
 fn rule_settings_are_checked_at_load() {
     let env = crate::harness::Env::new();
-    let (_, key, _, pinned) = layout_image(&env);
+    let (_, key, _, pinned) = fixture_layout(&env);
     let write = |name: &str, text: &str| env.write(name, text);
     let yes = write(
         "yes.yaml",
@@ -530,7 +532,7 @@ fn rule_settings_are_checked_at_load() {
 #[test]
 fn layout_checks_offline_and_broken_policies_deny() {
     let env = crate::harness::Env::new();
-    let (layout, key, digest, pinned) = layout_image(&env);
+    let (layout, key, digest, pinned) = fixture_layout(&env);
     let out = env.sigil(&["check", "--key", &key, &pinned]);
     out.ok();
     assert!(out.stdout.contains("ALLOWED"), "{}", out.stdout);
@@ -663,4 +665,183 @@ fn layout_checks_offline_and_broken_policies_deny() {
     let out = env.sigil(&["check", "--trust", &trust, &pinned]);
     out.code(1);
     assert!(out.stdout.contains("SIGIL-TRUST-001"), "{}", out.stdout);
+}
+
+/// A builtin runs to its end once called, so regorus's clock alone let `numbers.range(1,
+/// 3e7)` run far past `--timeout 100ms` (0.8 s, 720 MB) and, as the rule then failed, allowed
+/// the image. Such builtins now stop at the deadline or refuse to start, and a late result
+/// is refused: each policy denies, near the limit.
+#[test]
+fn policies_stop_inside_builtins_at_the_time_limit() {
+    let env = crate::harness::Env::new();
+    let (_, key, _, pinned) = fixture_layout(&env);
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "range.rego",
+            "count(numbers.range(1, 3e7)) < 0",
+            "more than sigil allows in one call",
+        ),
+        (
+            "ranges.rego",
+            "sum([count(numbers.range(1, 1e6)) | some i in numbers.range(1, 1000)]) < 0",
+            "time limit",
+        ),
+        ("sleep.rego", "test.sleep(\"30s\")\n  false", "time limit"),
+        (
+            "cidr.rego",
+            "count(net.cidr_expand(\"10.0.0.0/8\")) < 0",
+            "more than sigil allows in one call",
+        ),
+    ];
+    for (name, body, needle) in cases {
+        let p = env.path().join(name);
+        std::fs::write(
+            &p,
+            format!("package main\n\ndeny contains \"never\" if {{\n  {body}\n}}\n"),
+        )
+        .unwrap();
+        let policy = p.display().to_string();
+        let args = ["check", "--key", &key, "-p", &policy, "--policy-timeout", "100ms"];
+        let out = env.sigil(&[&args[..], &[pinned.as_str()]].concat());
+        out.code(1);
+        let (text, took) = (&out.stdout, out.elapsed);
+        assert!(
+            text.contains("DENIED") && text.contains(needle),
+            "{name}: {text}"
+        );
+        assert!(took < std::time::Duration::from_secs(2), "{name}: {took:?}");
+    }
+}
+
+/// Checks `img`, which must be denied (exit 1) by SIGIL-IMG-005 alone; its messages.
+fn denied_as_root(s: &Setup, img: &str) -> String {
+    let (code, v) = check_json(s, &[img]);
+    let verdict = &v["images"][0];
+    assert_eq!(code, 1, "{img}: {verdict:#}");
+    assert_eq!(
+        denied_codes(verdict),
+        ["SIGIL-IMG-005"],
+        "{img}: {verdict:#}"
+    );
+    outcomes(verdict)
+        .into_iter()
+        .find(|(c, _, _)| c == "SIGIL-IMG-005")
+        .unwrap()
+        .2
+}
+
+/// runc and containerd read a `User` as Go's strconv.Atoi reads it: `00`, `+0`, `-0` and
+/// `000:000` are uid 0, no user before the colon keeps uid 0, and containerd keeps the low 32
+/// bits of an id (4294967296 is 0). Each is denied as root; `01000` is uid 1000 and passes.
+#[test]
+fn check_denies_uid_0_however_go_spells_it() {
+    let s = setup(Kind::Distribution);
+    let cases = [
+        ("00", "which is root"),
+        ("+0", "which is root"),
+        ("-0", "which is root"),
+        ("000:000", "which is root"),
+        (":1000", "which is root"),
+        ("4294967296", "outside 0..4294967295"),
+    ];
+    for (i, (user, needle)) in cases.iter().enumerate() {
+        let img = image(&s, &format!("users/u{i}"), user, Some(user));
+        let msgs = denied_as_root(&s, &img);
+        assert!(
+            msgs.contains(&format!("runs as \"{user}\"")) && msgs.contains(needle),
+            "{user}: {msgs}"
+        );
+    }
+    let img = image(&s, "users/leading-zeros", "01000", Some("01000"));
+    let (code, verdict) = check_json(&s, &[&img]);
+    assert_eq!(code, 0, "{verdict:#}");
+}
+
+/// Pushes `repo:v1` with exactly these configuration bytes (and one small layer); returns
+/// `host/repo@digest`.
+fn image_with_config(s: &Setup, repo: &str, config: &str) -> String {
+    let tag = s.reg.repo(&format!("{repo}:v1"));
+    let layer = format!("layer of {repo}").into_bytes();
+    with_repo(&tag, async |r| {
+        r.push_blob(config.as_bytes()).await.unwrap();
+        r.push_blob(&layer).await.unwrap();
+    });
+    let manifest = serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": sigil::oci::media::OCI_MANIFEST,
+        "config": sigil::oci::Descriptor::for_bytes(sigil::oci::media::OCI_CONFIG, config.as_bytes()),
+        "layers": [sigil::oci::Descriptor::for_bytes("application/vnd.oci.image.layer.v1.tar", &layer)],
+    }))
+    .unwrap();
+    push_tagged_manifest(&tag, &manifest, sigil::oci::media::OCI_MANIFEST);
+    format!(
+        "{}@{}",
+        s.reg.repo(repo),
+        sigil::oci::Digest::sha256_of(&manifest)
+    )
+}
+
+/// Go's encoding/json matches keys to struct fields case-insensitively, the last one winning
+/// and a second object merged into the first, so to containerd, Docker and crane each of
+/// these configurations runs as uid 0, where reading the exact key `User` saw "1000" and
+/// allowed the image. crane (Go) shows what it reads; sigil reads the same and denies, and
+/// refuses a configuration Go's readers disagree on.
+#[test]
+fn check_reads_the_configuration_as_go_runtimes_do() {
+    let s = setup(Kind::Distribution);
+    let platform =
+        r#""architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}"#;
+    let cases = [
+        (
+            "folded",
+            format!(r#"{{{platform},"config":{{"User":"1000","user":"0"}}}}"#),
+        ),
+        (
+            "merged",
+            format!(
+                r#"{{{platform},"config":{{"User":"1000","Env":["A=1"]}},"Config":{{"User":"0"}}}}"#
+            ),
+        ),
+        ("lone", format!(r#"{{{platform},"config":{{"user":"0"}}}}"#)),
+        (
+            "longs",
+            format!("{{{platform},\"config\":{{\"User\":\"1000\",\"u\u{17f}er\":\"0\"}}}}"),
+        ),
+    ];
+    for (name, config) in &cases {
+        let img = image_with_config(&s, &format!("gojson/{name}"), config);
+        // What a Go reader makes of it: crane rewrites the configuration it decoded.
+        let tag = s.reg.repo(&format!("gojson/{name}:go"));
+        s.env
+            .peer(
+                "crane",
+                &["mutate", "--insecure", "-l", "x=y", "-t", &tag, &img],
+            )
+            .ok();
+        let seen: Value =
+            serde_json::from_str(s.env.peer("crane", &["config", "--insecure", &tag]).ok())
+                .unwrap();
+        assert_eq!(seen["config"]["User"], "0", "{name}: Go reads {seen}");
+
+        let msgs = denied_as_root(&s, &img);
+        assert!(
+            msgs.contains("runs as \"0\", which is root"),
+            "{name}: {msgs}"
+        );
+    }
+    // An object then null: Docker's *Config pointer is emptied, containerd's value is kept.
+    let img = image_with_config(
+        &s,
+        "gojson/nulled",
+        &format!(r#"{{{platform},"config":{{"User":"1000"}},"Config":null}}"#),
+    );
+    let out = s.sigil(&["check", &img]);
+    out.code(2);
+    assert!(
+        out.stdout
+            .contains(r#"the keys "config", "Config" all name the field "config""#),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
 }

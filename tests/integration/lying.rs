@@ -504,11 +504,21 @@ fn check_refuses_an_image_configuration_over_its_cap_before_reading_it() {
             Reply::not_found()
         }
     });
-    let run = sigil(&["check", &format!("{}/app@{manifest_digest}", liar.host())]);
+    let image = format!("{}/app@{manifest_digest}", liar.host());
+    let run = sigil(&["check", &image]);
     run.code(2);
+    // The message names the image checked; the configuration's digest is the detail.
+    let error = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("5242880"))
+        .unwrap_or_else(|| panic!("{}{}", run.stdout, run.stderr));
     assert!(
-        run.stdout
-            .contains("image configuration of 5242880 bytes, more than 4194304"),
+        error.contains(&format!("{image}: its image configuration"))
+            && error.contains(&format!(
+                "({}) is 5242880 bytes, more than the 4194304 sigil reads",
+                digest(b"a very large configuration")
+            )),
         "{}{}",
         run.stdout,
         run.stderr

@@ -79,18 +79,23 @@ fn runtime_errors_deny_with_the_error() {
     assert!(e.evaluate(&json!({})).allowed);
 }
 
+/// An engine with one module and a time limit of `ms` milliseconds.
+fn with_timeout(label: &str, src: &str, ms: u64) -> PolicyEngine {
+    let mut set = PolicySet::new();
+    set.add_source(label, src);
+    let opts = EngineOptions {
+        timeout: Duration::from_millis(ms),
+        ..EngineOptions::default()
+    };
+    PolicyEngine::new(set, Json::Null, opts).unwrap()
+}
+
 #[test]
 fn endless_evaluation_stops_at_the_time_limit() {
     let src = "package main\n\nimport rego.v1\n\ndeny contains \"slow\" if {\n\
                n := count([x | some i in numbers.range(1, 4000); some j in numbers.range(1, 4000); x := i * j])\n\
                n < 0\n}\n";
-    let mut set = PolicySet::new();
-    set.add_source("slow.rego", src);
-    let opts = EngineOptions {
-        timeout: Duration::from_millis(200),
-        ..EngineOptions::default()
-    };
-    let e = PolicyEngine::new(set, Json::Null, opts).unwrap();
+    let e = with_timeout("slow.rego", src, 200);
     let start = std::time::Instant::now();
     let d = e.evaluate(&json!({}));
     assert!(
@@ -99,6 +104,17 @@ fn endless_evaluation_stops_at_the_time_limit() {
         start.elapsed()
     );
     assert!(!d.allowed);
+    assert!(d.errors[0].contains("time limit"), "{:?}", d.errors);
+}
+
+/// A builtin that runs past the limit gives regorus no step at which to look at the clock;
+/// a rule that then fails must not pass for it.
+#[test]
+fn a_result_after_the_time_limit_denies() {
+    let src = "package main\n\nimport rego.v1\n\ndeny contains \"wide\" if {\n\
+               count(sprintf(\"%020000000d\", [1])) < 0\n}\n";
+    let d = with_timeout("wide.rego", src, 5).evaluate(&json!({}));
+    assert!(!d.allowed, "{d:?}");
     assert!(d.errors[0].contains("time limit"), "{:?}", d.errors);
 }
 
@@ -194,7 +210,7 @@ fn compiled_and_interpreted_agree() {
                                  "predicate": {"runDetails": {"builder": {"id": "https://ci.example/b"}}}}]},
                "verification": {"requested": true}})
     };
-    let inputs = [
+    let mut inputs = vec![
         image(
             reference("a", json!("v1.2.3"), false, json!(digest)),
             json!("1000"),
@@ -216,6 +232,14 @@ fn compiled_and_interpreted_agree() {
         json!({"kind": "pod"}),
         json!({}),
     ];
+    // The user spellings Go reads as numbers (policies/lib/sigil.rego).
+    for user in ["+0", "-00", ":1000", "4294967296", "0005:+0", "1_000"] {
+        inputs.push(image(
+            reference("u", json!("v1"), false, json!(digest)),
+            json!(user),
+            json!([]),
+        ));
+    }
     let everything = json!({"sigil": {"config": {"rules": {
         "allowed-tags": {"enabled": true},
         "trusted-registries": {"enabled": true, "registries": ["docker.io"]},
@@ -225,7 +249,8 @@ fn compiled_and_interpreted_agree() {
             {"predicate_type": "https://slsa.dev/provenance/v1", "builder_ids": ["https://github.com/**"]}]},
         "platforms-signed": {"enabled": true, "mode": "warn"},
         "dockerfile-trusted-registries": {"enabled": true},
-        "no-latest": {"mode": "warn"}}}}});
+        "no-latest": {"mode": "warn"},
+        "non-root": {"enabled": true, "forbid_root_group": true, "min_uid": 100}}}}});
     for data in [Json::Null, everything] {
         let vm = PolicyEngine::new(PolicySet::builtin(), data.clone(), EngineOptions::default())
             .unwrap();
