@@ -98,10 +98,7 @@ pub async fn gather(repo: &Repository, image: &ImageRef, attestations: bool) -> 
     let root = subject(repo, fetched, None, attestations).await?;
     let mut platforms = Vec::new();
     while let Some(joined) = tasks.join_next().await {
-        let (i, got) = joined.map_err(|e| StoreError::Invalid {
-            reference: image.to_string(),
-            detail: e.to_string(),
-        })?;
+        let (i, got) = joined.map_err(|e| crate::store::task_failed(image.to_string(), e))?;
         platforms.push((i, got?));
     }
     platforms.sort_by_key(|(i, _)| *i);
@@ -191,7 +188,7 @@ async fn config_of(repo: &Repository, m: &ImageManifest) -> Result<Json> {
             ),
         });
     }
-    let bytes = repo.blob(&m.config.digest).await?;
+    let bytes = repo.blob_of(&m.config).await?;
     let raw: Json = serde_json::from_slice(&bytes).map_err(|e| StoreError::Invalid {
         reference: format!("{}@{}", repo.describe(), m.config.digest),
         detail: format!("image configuration is not JSON: {e}"),
