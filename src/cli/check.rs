@@ -249,7 +249,10 @@ fn render_report(noun: &str, r: &Report, s: &mut String) {
         paint(DIM, r.searched.join("; "))
     ));
     if r.findings.is_empty() {
-        s.push_str("      none found\n");
+        match r.others_summary() {
+            Some(others) => s.push_str(&format!("      none found; found {others} instead\n")),
+            None => s.push_str("      none found\n"),
+        }
     }
     for f in &r.findings {
         let what = f

@@ -404,7 +404,14 @@ fn render(o: &Outcome, details: bool, noun: &str) -> String {
                 )
             } else {
                 let why = if r.findings.is_empty() {
-                    format!("no {noun}s found ({})", r.searched.join("; "))
+                    let mut why = format!("no {noun}s found ({})", r.searched.join("; "));
+                    if let Some(others) = r.others_summary() {
+                        why.push_str(&format!("; found {others} instead"));
+                        if noun == "signature" {
+                            why.push_str(", which sigil verify-attestation checks");
+                        }
+                    }
+                    why
                 } else if r.signers.is_empty() {
                     format!("none of {} {noun}(s) found verified", r.findings.len())
                 } else {
