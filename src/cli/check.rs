@@ -111,8 +111,9 @@ pub async fn run(a: CheckArgs) -> anyhow::Result<u8> {
     Ok(super::exit_code(s.errors > 0, s.denied > 0))
 }
 
-/// Checks every image concurrently (requests are bounded by the registry client), with
-/// progress on a terminal; verdicts in the order given.
+/// Checks every image concurrently, at most `--max-concurrency` at a time (requests are
+/// bounded by the registry client too), with progress on a terminal; verdicts in the order
+/// given.
 async fn check_all(
     checker: Arc<Checker>,
     images: Vec<ImageRef>,
@@ -120,11 +121,17 @@ async fn check_all(
 ) -> anyhow::Result<Vec<Verdict>> {
     let client = a.registry.client()?;
     let progress = output::Progress::new(images.len(), a.output == CheckFormat::Text);
+    let slots = super::image_slots(&a.registry);
     let mut tasks = tokio::task::JoinSet::new();
     for (i, image) in images.into_iter().enumerate() {
         let checker = checker.clone();
         let client = client.clone();
-        tasks.spawn(async move { (i, checker.check(&client, &image).await) });
+        let slot = slots.clone();
+        tasks.spawn(async move {
+            // Held while this image is checked (the semaphore is never closed).
+            let _slot = slot.acquire_owned().await;
+            (i, checker.check(&client, &image).await)
+        });
     }
     let mut verdicts = Vec::new();
     while let Some(j) = tasks.join_next().await {

@@ -40,6 +40,13 @@ pub fn exit_code(any_error: bool, any_denied: bool) -> u8 {
     }
 }
 
+/// Slots for the images verified or checked at once: `--max-concurrency` of them. What an
+/// image's check fetched lives only while it holds its slot, so memory grows with the
+/// images in flight, not with the images given.
+pub(crate) fn image_slots(registry: &RegistryArgs) -> std::sync::Arc<tokio::sync::Semaphore> {
+    std::sync::Arc::new(tokio::sync::Semaphore::new(registry.max_concurrency.max(1)))
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "sigil",

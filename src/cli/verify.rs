@@ -169,18 +169,23 @@ pub async fn run_attestations(a: VerifyAttestationArgs) -> anyhow::Result<u8> {
     .await
 }
 
-/// Verifies every image for `check`, concurrently, and renders the verdicts.
+/// Verifies every image for `check`, concurrently (at most `--max-concurrency` at a time),
+/// and renders the verdicts.
 pub async fn run_checks(a: VerifyCommon, check: Check) -> anyhow::Result<u8> {
     let images = read_images(&a.images, a.from_file.as_deref())?;
     let opts = verify_options(&a.signers, &a.annotations, a.min_signatures)?;
     let client = a.registry.client()?;
+    let slots = super::image_slots(&a.registry);
     let mut tasks = tokio::task::JoinSet::new();
     for (i, image) in images.into_iter().enumerate() {
         let client = client.clone();
         let mut opts = opts.clone();
         let pin = a.pin_repository;
         let check = check.clone();
+        let slot = slots.clone();
         tasks.spawn(async move {
+            // Held while this image is verified (the semaphore is never closed).
+            let _slot = slot.acquire_owned().await;
             let run = async {
                 if pin {
                     opts.repository = Some(match &image {
