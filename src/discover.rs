@@ -115,7 +115,7 @@ pub async fn attached_with(
         }
         let repo = repo.clone();
         tasks.spawn(async move {
-            let got = repo.manifest(&ManifestSel::Digest(d.digest.clone())).await;
+            let got = repo.manifest_of(&d).await;
             (i, d, got)
         });
     }
@@ -168,7 +168,8 @@ pub async fn attached_with(
     })
 }
 
-async fn legacy_tags(
+/// The cosign legacy tags of the given kinds that exist for `subject`, with their layers.
+pub async fn legacy_tags(
     repo: &Repository,
     subject: &Digest,
     kinds: &[LegacyKind],
@@ -282,10 +283,7 @@ pub async fn tree(
     })
 }
 
-/// A task that panicked or was cancelled is an error, never a silently missing result.
+/// [`crate::store::task_failed`], for discovery's tasks.
 fn join_error(e: tokio::task::JoinError) -> crate::store::StoreError {
-    crate::store::StoreError::Invalid {
-        reference: "(discovery task)".into(),
-        detail: e.to_string(),
-    }
+    crate::store::task_failed("(discovery task)".into(), e)
 }

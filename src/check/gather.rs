@@ -100,10 +100,7 @@ pub async fn gather(repo: &Repository, image: &ImageRef, attestations: bool) -> 
     let root = subject(repo, fetched, None, &image.to_string(), attestations).await?;
     let mut platforms = Vec::new();
     while let Some(joined) = tasks.join_next().await {
-        let (i, got) = joined.map_err(|e| StoreError::Invalid {
-            reference: image.to_string(),
-            detail: e.to_string(),
-        })?;
+        let (i, got) = joined.map_err(|e| crate::store::task_failed(image.to_string(), e))?;
         platforms.push((i, got?));
     }
     platforms.sort_by_key(|(i, _)| *i);
@@ -196,7 +193,7 @@ async fn config_of(repo: &Repository, m: &ImageManifest, whose: &str) -> Result<
             ),
         });
     }
-    let bytes = repo.blob(&m.config.digest).await?;
+    let bytes = repo.blob_of(&m.config).await?;
     // Read as containerd and Docker read it: `{"User":"1000","user":"0"}` runs as 0.
     let raw = gojson::decode(&bytes, &gojson::IMAGE_CONFIG).map_err(|e| StoreError::Invalid {
         reference: whose.to_string(),

@@ -115,8 +115,9 @@ pub async fn run(a: CheckArgs) -> anyhow::Result<u8> {
     Ok(super::exit_code(s.errors > 0, s.denied > 0))
 }
 
-/// Checks every image concurrently (requests are bounded by the registry client), with
-/// progress on a terminal; verdicts in the order given.
+/// Checks every image concurrently, at most `--max-concurrency` at a time (requests are
+/// bounded by the registry client too), with progress on a terminal; verdicts in the order
+/// given.
 async fn check_all(
     checker: Arc<Checker>,
     images: Vec<ImageRef>,
@@ -261,7 +262,10 @@ fn render_report(noun: &str, r: &Report, s: &mut String) {
         paint(DIM, r.searched.join("; "))
     ));
     if r.findings.is_empty() {
-        s.push_str("      none found\n");
+        match r.others_summary() {
+            Some(others) => s.push_str(&format!("      none found; found {others} instead\n")),
+            None => s.push_str("      none found\n"),
+        }
     }
     for f in &r.findings {
         let what = f

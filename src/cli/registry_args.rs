@@ -52,6 +52,11 @@ pub struct RegistryArgs {
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024, global = true)]
     pub max_blob_size: u64,
 
+    /// Most bytes read for one image: manifests, configuration, signatures and attestations
+    /// together
+    #[arg(long, value_name = "BYTES", default_value_t = 256 * 1024 * 1024, global = true)]
+    pub max_read_per_image: u64,
+
     /// Most referrers read for one image
     #[arg(long, value_name = "N", default_value_t = 1000, global = true)]
     pub max_referrers: usize,
@@ -89,6 +94,7 @@ impl RegistryArgs {
             limits: Limits {
                 manifest_bytes: self.max_manifest_size,
                 blob_bytes: self.max_blob_size,
+                image_bytes: self.max_read_per_image,
                 referrers: self.max_referrers,
                 ..Limits::default()
             },

@@ -171,7 +171,8 @@ pub async fn run_attestations(a: VerifyAttestationArgs) -> anyhow::Result<u8> {
     .await
 }
 
-/// Verifies every image for `check`, concurrently, and renders the verdicts.
+/// Verifies every image for `check`, concurrently (at most `--max-concurrency` at a time),
+/// and renders the verdicts.
 pub async fn run_checks(a: VerifyCommon, check: Check) -> anyhow::Result<u8> {
     let images = read_images(&a.images, a.from_file.as_deref())?;
     let opts = verify_options(&a.signers, &a.annotations, a.min_signatures)?;
@@ -418,7 +419,14 @@ fn render(o: &Outcome, details: bool, noun: &str) -> String {
                 )
             } else {
                 let why = if r.findings.is_empty() {
-                    format!("no {noun}s found ({})", r.searched.join("; "))
+                    let mut why = format!("no {noun}s found ({})", r.searched.join("; "));
+                    if let Some(others) = r.others_summary() {
+                        why.push_str(&format!("; found {others} instead"));
+                        if noun == "signature" {
+                            why.push_str(", which sigil verify-attestation checks");
+                        }
+                    }
+                    why
                 } else if r.signers.is_empty() {
                     format!("none of {} {noun}(s) found verified", r.findings.len())
                 } else {

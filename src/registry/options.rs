@@ -12,6 +12,9 @@ pub struct Limits {
     pub manifest_bytes: u64,
     /// Blobs read into memory: configs, signature payloads, attestations.
     pub blob_bytes: u64,
+    /// Everything read for one image together: manifests, configuration, signatures and
+    /// attestations (see [`crate::store::ReadBudget`]).
+    pub image_bytes: u64,
     /// Token endpoint responses.
     pub token_bytes: u64,
     /// Referrers of one subject, and entries of one index.
@@ -25,6 +28,7 @@ impl Default for Limits {
         Limits {
             manifest_bytes: 4 * 1024 * 1024,
             blob_bytes: 64 * 1024 * 1024,
+            image_bytes: 256 * 1024 * 1024,
             token_bytes: 1024 * 1024,
             referrers: 1000,
             pages: 1000,

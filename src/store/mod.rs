@@ -5,7 +5,9 @@
 //! has it, the `sha256-<hex>` fallback tag where it does not (read, and updated on push when
 //! the registry did not answer with `OCI-Subject`), and `index.json` in a layout.
 
+use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::oci::layout::{LayoutError, OciLayout};
 use crate::oci::manifest::{Descriptor, ImageIndex, Manifest};
@@ -21,9 +23,22 @@ pub enum StoreError {
     Layout(#[from] LayoutError),
     #[error("{reference}: {detail}")]
     Invalid { reference: String, detail: String },
+    #[error(
+        "{image}: reading it takes more than {limit} bytes (manifests, configuration, signatures \
+         and attestations together); refusing to read more (raise --max-read-per-image)"
+    )]
+    ReadBudget { image: String, limit: u64 },
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// A task that panicked or was cancelled is an error, never a silently missing result.
+pub(crate) fn task_failed(reference: String, e: tokio::task::JoinError) -> StoreError {
+    StoreError::Invalid {
+        reference,
+        detail: e.to_string(),
+    }
+}
 
 /// How referrers were found (reported to people; verification treats them alike).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -54,9 +69,16 @@ pub struct ReferrerList {
     pub descriptors: Vec<Descriptor>,
 }
 
-/// A repository in a registry, or an OCI layout.
+/// A repository in a registry, or an OCI layout, opened for one image: clones share the
+/// image's [`ReadBudget`].
 #[derive(Clone)]
-pub enum Repository {
+pub struct Repository {
+    place: Place,
+    budget: Arc<ReadBudget>,
+}
+
+#[derive(Clone)]
+enum Place {
     Registry {
         client: Arc<RegistryClient>,
         reference: Reference,
@@ -66,48 +88,94 @@ pub enum Repository {
     },
 }
 
+/// What one image may have read into memory: its manifests, configuration, signatures and
+/// attestations together (the referrers listing has its own cap). However a registry shapes
+/// what it serves — one blob listed a thousand times, a thousand large referrers — checking
+/// one image holds no more than this. Blobs are reserved at their declared size before they
+/// are fetched (see [`Repository::blob_of`]); manifests are counted as they arrive.
+#[derive(Debug)]
+pub struct ReadBudget {
+    image: String,
+    limit: u64,
+    used: AtomicU64,
+}
+
+impl ReadBudget {
+    fn new(image: String, limit: u64) -> ReadBudget {
+        ReadBudget {
+            image,
+            limit,
+            used: AtomicU64::new(0),
+        }
+    }
+
+    /// Counts `bytes` as read, or refuses when that would pass the limit.
+    fn take(&self, bytes: u64) -> Result<()> {
+        self.used
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |used| {
+                used.checked_add(bytes).filter(|total| *total <= self.limit)
+            })
+            .map(|_| ())
+            .map_err(|_| StoreError::ReadBudget {
+                image: self.image.clone(),
+                limit: self.limit,
+            })
+    }
+}
+
 impl Repository {
-    /// Opens where `image` lives. Layouts must exist (use [`Repository::open_layout_for_write`]
-    /// to create one).
+    /// Opens where `image` lives, with a fresh [`ReadBudget`] for it (the client's
+    /// `image_bytes` limit). Layouts must exist.
     pub fn open(image: &ImageRef, client: &Arc<RegistryClient>) -> Result<Repository> {
-        Ok(match image {
-            ImageRef::Registry(r) => Repository::Registry {
+        let place = match image {
+            ImageRef::Registry(r) => Place::Registry {
                 client: client.clone(),
                 reference: r.clone(),
             },
-            ImageRef::Layout(l) => Repository::Layout {
+            ImageRef::Layout(l) => Place::Layout {
                 layout: OciLayout::open(&l.path)?,
             },
+        };
+        let limit = client.options().limits.image_bytes;
+        Ok(Repository {
+            place,
+            budget: Arc::new(ReadBudget::new(image.to_string(), limit)),
         })
     }
 
     /// What to call this repository in messages: `localhost:5000/app` or `oci:path`.
     pub fn describe(&self) -> String {
-        match self {
-            Repository::Registry { reference, .. } => reference.repo_only(),
-            Repository::Layout { layout } => format!("oci:{}", layout.root().display()),
+        match &self.place {
+            Place::Registry { reference, .. } => reference.repo_only(),
+            Place::Layout { layout } => format!("oci:{}", layout.root().display()),
         }
     }
 
     fn limits(&self) -> crate::registry::Limits {
-        match self {
-            Repository::Registry { client, .. } => client.options().limits,
-            Repository::Layout { .. } => crate::registry::Limits::default(),
+        match &self.place {
+            Place::Registry { client, .. } => client.options().limits,
+            Place::Layout { .. } => crate::registry::Limits::default(),
         }
     }
 
     /// Resolves an image reference to its manifest, once: by digest when the reference has
     /// one (`repo:tag@sha256:D` means D), else by tag (for layouts: the tag, or the only image).
     pub async fn resolve(&self, image: &ImageRef) -> Result<FetchedManifest> {
-        match (self, image) {
-            (Repository::Registry { client, .. }, ImageRef::Registry(r)) => {
+        let m = self.resolve_uncounted(image).await?;
+        self.budget.take(m.bytes.len() as u64)?;
+        Ok(m)
+    }
+
+    async fn resolve_uncounted(&self, image: &ImageRef) -> Result<FetchedManifest> {
+        match (&self.place, image) {
+            (Place::Registry { client, .. }, ImageRef::Registry(r)) => {
                 let sel = match r.digest() {
                     Some(d) => ManifestSel::Digest(d.clone()),
                     None => ManifestSel::Tag(r.tag().unwrap_or("latest").to_string()),
                 };
                 Ok(client.get_manifest(r, &sel).await?)
             }
-            (Repository::Layout { layout }, ImageRef::Layout(l)) => {
+            (Place::Layout { layout }, ImageRef::Layout(l)) => {
                 let desc = match (&l.digest, &l.tag) {
                     (Some(d), _) => Descriptor::for_bytes("", b"").with_digest(d.clone()),
                     (None, Some(t)) => {
@@ -148,12 +216,12 @@ impl Repository {
     /// Whether the repository still has the manifest `digest` (asked every time, never from
     /// the content cache: content is immutable, its presence in a repository is not).
     pub async fn manifest_exists(&self, digest: &Digest) -> Result<bool> {
-        match self {
-            Repository::Registry { client, reference } => Ok(client
+        match &self.place {
+            Place::Registry { client, reference } => Ok(client
                 .head_manifest(reference, &ManifestSel::Digest(digest.clone()))
                 .await?
                 .is_some()),
-            Repository::Layout { layout } => Ok(layout.has_blob(digest)),
+            Place::Layout { layout } => Ok(layout.has_blob(digest)),
         }
     }
 
@@ -168,19 +236,48 @@ impl Repository {
         self.manifest_with(sel, false).await
     }
 
+    /// The manifest a descriptor names (a listed referrer), `None` when absent. Its declared
+    /// size is reserved from the image's budget before it is fetched, so that many listed
+    /// manifests fetched at once cannot together pass the budget; a manifest larger than its
+    /// descriptor said is counted in full once read.
+    pub async fn manifest_of(&self, d: &Descriptor) -> Result<Option<FetchedManifest>> {
+        let reserved = d.size.min(self.limits().manifest_bytes);
+        self.budget.take(reserved)?;
+        let m = self
+            .manifest_uncounted(&ManifestSel::Digest(d.digest.clone()), true)
+            .await?;
+        if let Some(m) = &m {
+            self.budget
+                .take((m.bytes.len() as u64).saturating_sub(reserved))?;
+        }
+        Ok(m)
+    }
+
     async fn manifest_with(
         &self,
         sel: &ManifestSel,
         use_cache: bool,
     ) -> Result<Option<FetchedManifest>> {
-        match self {
-            Repository::Registry { client, reference } if use_cache => {
+        let m = self.manifest_uncounted(sel, use_cache).await?;
+        if let Some(m) = &m {
+            self.budget.take(m.bytes.len() as u64)?;
+        }
+        Ok(m)
+    }
+
+    async fn manifest_uncounted(
+        &self,
+        sel: &ManifestSel,
+        use_cache: bool,
+    ) -> Result<Option<FetchedManifest>> {
+        match &self.place {
+            Place::Registry { client, reference } if use_cache => {
                 Ok(client.fetch_manifest(reference, sel).await?)
             }
-            Repository::Registry { client, reference } => {
+            Place::Registry { client, reference } => {
                 Ok(client.fetch_manifest_fresh(reference, sel).await?)
             }
-            Repository::Layout { layout } => {
+            Place::Layout { layout } => {
                 let digest = match sel {
                     ManifestSel::Digest(d) => {
                         if !layout.has_blob(d) {
@@ -204,24 +301,75 @@ impl Repository {
         }
     }
 
-    /// A blob, read whole (capped at the blob limit) and digest-checked.
+    /// A blob, read whole (capped at the blob limit), digest-checked, and counted against the
+    /// image's budget once read.
     pub async fn blob(&self, digest: &Digest) -> Result<Vec<u8>> {
         let limit = self.limits().blob_bytes;
-        match self {
-            Repository::Registry { client, reference } => {
+        let bytes = self.read_blob(digest, limit).await?;
+        self.budget.take(bytes.len() as u64)?;
+        Ok(bytes)
+    }
+
+    /// The blob a descriptor names, read no further than its declared size (and the blob
+    /// limit), which is reserved from the image's budget before it is fetched.
+    pub async fn blob_of(&self, d: &Descriptor) -> Result<Vec<u8>> {
+        let limit = d.size.min(self.limits().blob_bytes);
+        self.budget.take(limit)?;
+        self.read_blob(&d.digest, limit).await
+    }
+
+    /// The blobs `descriptors` name, each fetched once however many descriptors name it (an
+    /// honest `.sig` manifest names one payload once per signer), concurrently (bounded by the
+    /// registry client). Their declared sizes are reserved from the image's budget together
+    /// before anything is fetched, so an over-budget set is refused without reading any of it.
+    /// Any fetch error is an error for the whole set.
+    pub async fn blobs_of<'a>(
+        &self,
+        descriptors: impl IntoIterator<Item = &'a Descriptor>,
+    ) -> Result<HashMap<Digest, Vec<u8>>> {
+        let cap = self.limits().blob_bytes;
+        let mut wanted: HashMap<Digest, u64> = HashMap::new();
+        for d in descriptors {
+            // Descriptors that disagree on a digest's size are read to the largest claim;
+            // the content is what its digest says either way.
+            let size = wanted.entry(d.digest.clone()).or_default();
+            *size = (*size).max(d.size.min(cap));
+        }
+        let total = wanted
+            .values()
+            .try_fold(0u64, |sum, s| sum.checked_add(*s))
+            .unwrap_or(u64::MAX);
+        self.budget.take(total)?;
+        let mut tasks = tokio::task::JoinSet::new();
+        for (digest, limit) in wanted {
+            let repo = self.clone();
+            tasks.spawn(async move {
+                let got = repo.read_blob(&digest, limit).await;
+                (digest, got)
+            });
+        }
+        let mut out = HashMap::new();
+        while let Some(joined) = tasks.join_next().await {
+            let (digest, got) = joined.map_err(|e| task_failed(self.describe(), e))?;
+            out.insert(digest, got?);
+        }
+        Ok(out)
+    }
+
+    async fn read_blob(&self, digest: &Digest, limit: u64) -> Result<Vec<u8>> {
+        match &self.place {
+            Place::Registry { client, reference } => {
                 Ok(client.get_blob(reference, digest, limit).await?)
             }
-            Repository::Layout { layout } => Ok(layout.read_blob(digest, limit)?),
+            Place::Layout { layout } => Ok(layout.read_blob(digest, limit)?),
         }
     }
 
     /// Stores a blob (skipped when present).
     pub async fn push_blob(&self, bytes: &[u8]) -> Result<Digest> {
-        match self {
-            Repository::Registry { client, reference } => {
-                Ok(client.push_blob(reference, bytes).await?)
-            }
-            Repository::Layout { layout } => Ok(layout.write_blob(bytes)?),
+        match &self.place {
+            Place::Registry { client, reference } => Ok(client.push_blob(reference, bytes).await?),
+            Place::Layout { layout } => Ok(layout.write_blob(bytes)?),
         }
     }
 
@@ -241,14 +389,14 @@ impl Repository {
         media_type: &str,
         sel: &ManifestSel,
     ) -> Result<(Digest, bool)> {
-        match self {
-            Repository::Registry { client, reference } => {
+        match &self.place {
+            Place::Registry { client, reference } => {
                 let p = client
                     .push_manifest(reference, sel, bytes, media_type)
                     .await?;
                 Ok((p.digest, p.subject_indexed.is_some()))
             }
-            Repository::Layout { layout } => {
+            Place::Layout { layout } => {
                 let tag = match sel {
                     ManifestSel::Tag(t) => Some(t.as_str()),
                     ManifestSel::Digest(_) => None,
@@ -261,8 +409,8 @@ impl Repository {
     /// Lists the referrers of `subject`: the API, else the fallback tag; the layout's index.
     pub async fn referrers(&self, subject: &Digest) -> Result<ReferrerList> {
         let limit = self.limits().referrers;
-        match self {
-            Repository::Registry { client, reference } => {
+        match &self.place {
+            Place::Registry { client, reference } => {
                 let (api, speculative) = if client.claim_referrers_probe(reference) {
                     let (api, fallback) = tokio::join!(
                         client.referrers(reference, subject, None),
@@ -295,7 +443,7 @@ impl Repository {
                     descriptors,
                 })
             }
-            Repository::Layout { layout } => Ok(ReferrerList {
+            Place::Layout { layout } => Ok(ReferrerList {
                 source: ReferrerSource::Layout,
                 descriptors: layout.referrers(subject, limit)?,
             }),
@@ -319,7 +467,7 @@ impl Repository {
     /// index subjects without answering `OCI-Subject` (go-containerregistry's) are caught
     /// here, so no redundant fallback tag is written for them.
     async fn api_lists(&self, subject: &Digest, referrer: &Digest) -> Result<bool> {
-        let Repository::Registry { client, reference } = self else {
+        let Place::Registry { client, reference } = &self.place else {
             return Ok(false);
         };
         Ok(client
@@ -352,7 +500,7 @@ impl Repository {
         let (digest, indexed) = self
             .push_manifest_full(bytes, media_type, &ManifestSel::Digest(digest))
             .await?;
-        if let Repository::Layout { .. } = self {
+        if let Place::Layout { .. } = &self.place {
             return Ok((digest, ReferrerSource::Layout));
         }
         if indexed || self.api_lists(&subject.digest, &digest).await? {
@@ -387,5 +535,26 @@ impl Descriptor {
     fn with_digest(mut self, d: Digest) -> Descriptor {
         self.digest = d;
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_budget_refuses_the_first_byte_past_it_naming_the_image() {
+        let b = ReadBudget::new("reg.example/app@sha256:1".into(), 100);
+        b.take(60).unwrap();
+        b.take(40).unwrap();
+        let e = b.take(1).unwrap_err().to_string();
+        assert!(
+            e.starts_with("reg.example/app@sha256:1: reading it takes more than 100 bytes"),
+            "{e}"
+        );
+        // A refused take counts nothing; an overflowing one is refused.
+        b.take(0).unwrap();
+        assert!(b.take(u64::MAX).is_err());
+        assert_eq!(b.used.load(Ordering::SeqCst), 100);
     }
 }

@@ -3,16 +3,14 @@
 //! tag. Each is checked like a signature (key or certificate, over PAE) and must be a
 //! statement about this digest, of the requested predicate type when one is given.
 
-use std::collections::BTreeMap;
-
 use crate::discover::{self, LegacyKind};
 use crate::oci::{Digest, media};
 use crate::sign::bundle::Bundle;
 use crate::sign::dsse::{COSIGN_SIGN_PREDICATE, Envelope};
-use crate::store::{ReferrerSource, Repository, Result, StoreError};
+use crate::store::{ReferrerSource, Repository, Result};
 use crate::verify::signatures::{
-    Finding, MAX_SIGNATURES, Report, SignatureFormat, VerifyOptions, bundle_referrers, fetch_blobs,
-    rejected,
+    Candidate, Fetched, Finding, Other, Report, SignatureFormat, VerifyOptions, bundle_referrers,
+    legacy_others, rejected,
 };
 use crate::verify::signer::CertificateMaterial;
 use crate::verify::statement::{PredicateRule, check_envelope};
@@ -20,14 +18,9 @@ use crate::verify::statement::{PredicateRule, check_envelope};
 /// The layer annotation cosign v2 puts on each `.att` envelope.
 pub const LEGACY_PREDICATE_ANNOTATION: &str = "predicateType";
 
-struct Candidate {
-    format: SignatureFormat,
-    location: String,
-    blob: Digest,
-    layer_annotations: BTreeMap<String, String>,
-}
-
-/// Finds and checks every attestation on `digest` (of `predicate_type`, if given).
+/// Finds and checks every attestation on `digest` (of `predicate_type`, if given). When
+/// none is found, the image's legacy `.sig` tag is looked at too, to say what was found
+/// instead.
 pub async fn verify_attestations(
     repo: &Repository,
     digest: &Digest,
@@ -35,11 +28,12 @@ pub async fn verify_attestations(
     predicate_type: Option<&str>,
 ) -> Result<Report> {
     let attached = discover::attached_with(repo, digest, &[LegacyKind::Att]).await?;
-    Ok(
-        AttestationEvidence::gather(repo, digest, &attached, predicate_type)
-            .await?
-            .check(opts, predicate_type),
-    )
+    let mut evidence = AttestationEvidence::gather(repo, digest, &attached, predicate_type).await?;
+    if evidence.is_empty() {
+        let sig = discover::legacy_tags(repo, digest, &[LegacyKind::Sig]).await?;
+        evidence.others.extend(legacy_others(&sig, LegacyKind::Sig));
+    }
+    Ok(evidence.check(opts, predicate_type))
 }
 
 /// The attestations attached to one digest, fetched but not yet checked, so that one
@@ -49,7 +43,8 @@ pub struct AttestationEvidence {
     referrers_source: ReferrerSource,
     searched: Vec<String>,
     rejected: Vec<Finding>,
-    candidates: Vec<(Candidate, Vec<u8>)>,
+    fetched: Fetched,
+    others: Vec<Other>,
 }
 
 impl AttestationEvidence {
@@ -73,21 +68,29 @@ impl AttestationEvidence {
             (Some(c), Some(want)) => c == want,
             _ => true,
         };
-        let (bundles, mut findings) = bundle_referrers(attached, wanted);
-        let mut candidates: Vec<Candidate> = bundles
-            .into_iter()
-            .map(|(location, blob)| Candidate {
-                format: SignatureFormat::Bundle,
+        let other = |location: String, claimed: Option<String>| match claimed {
+            Some(c) if c == COSIGN_SIGN_PREDICATE => Other::Signature { location },
+            predicate_type => Other::Attestation {
                 location,
-                blob,
-                layer_annotations: BTreeMap::new(),
-            })
+                predicate_type,
+            },
+        };
+        let picked = bundle_referrers(attached, wanted);
+        let mut findings = picked.rejected;
+        let mut others: Vec<Other> = picked
+            .skipped
+            .into_iter()
+            .map(|(location, claimed)| other(location, claimed))
             .collect();
+        others.extend(legacy_others(&attached.legacy, LegacyKind::Sig));
+        let mut candidates = picked.bundles;
         for l in attached.legacy.iter().filter(|l| l.kind == LegacyKind::Att) {
             for (i, layer) in l.layers.iter().enumerate() {
                 let location = format!("{} layer {i}", l.tag);
                 let annotations = layer.annotations.clone().unwrap_or_default();
-                if !wanted(annotations.get(LEGACY_PREDICATE_ANNOTATION)) {
+                let claimed = annotations.get(LEGACY_PREDICATE_ANNOTATION);
+                if !wanted(claimed) {
+                    others.push(other(location, claimed.cloned()));
                     continue;
                 }
                 if layer.media_type != media::DSSE_ENVELOPE {
@@ -98,30 +101,22 @@ impl AttestationEvidence {
                     ));
                     continue;
                 }
-                candidates.push(Candidate {
-                    format: SignatureFormat::Legacy,
+                candidates.push(Candidate::new(
+                    SignatureFormat::Legacy,
                     location,
-                    blob: layer.digest.clone(),
-                    layer_annotations: annotations,
-                });
+                    layer.clone(),
+                    annotations,
+                ));
             }
         }
-        if candidates.len() > MAX_SIGNATURES {
-            return Err(StoreError::Invalid {
-                reference: format!("{}@{digest}", repo.describe()),
-                detail: format!(
-                    "{} attestations attached, more than {MAX_SIGNATURES}",
-                    candidates.len()
-                ),
-            });
-        }
-        let blobs = fetch_blobs(repo, candidates.iter().map(|c| c.blob.clone()).collect()).await?;
+        let fetched = Fetched::fetch(repo, digest, "attestation", candidates).await?;
         Ok(AttestationEvidence {
             digest: digest.clone(),
             referrers_source: attached.referrers_source,
             searched,
             rejected: findings,
-            candidates: candidates.into_iter().zip(blobs).collect(),
+            fetched,
+            others,
         })
     }
 
@@ -132,24 +127,36 @@ impl AttestationEvidence {
             referrers_source,
             searched: Vec::new(),
             rejected: Vec::new(),
-            candidates: Vec::new(),
+            fetched: Fetched {
+                candidates: Vec::new(),
+                blobs: Default::default(),
+            },
+            others: Vec::new(),
         }
+    }
+
+    /// Nothing that claims to be a wanted attestation was found.
+    fn is_empty(&self) -> bool {
+        self.rejected.is_empty() && self.fetched.candidates.is_empty()
     }
 
     /// Checks every candidate against `opts` (and, when given, that the statement has
     /// `predicate_type`): the verdict for this digest.
     pub fn check(&self, opts: &VerifyOptions, predicate_type: Option<&str>) -> Report {
         let mut findings = self.rejected.clone();
-        for (c, bytes) in &self.candidates {
-            findings.push(check(c, bytes, &self.digest, opts, predicate_type));
-        }
-        Report::new(
+        findings.extend(
+            self.fetched
+                .check(|c, bytes| check(c, bytes, &self.digest, opts, predicate_type)),
+        );
+        let mut report = Report::new(
             &self.digest,
             self.referrers_source,
             self.searched.clone(),
             findings,
             opts.min_signatures,
-        )
+        );
+        report.others = self.others.clone();
+        report
     }
 }
 

@@ -1,12 +1,12 @@
 //! Signature verification for one image digest. See the module docs of [`crate::verify`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use base64::Engine as _;
 use serde::Serialize;
 
 use crate::discover::{self, LegacyKind};
-use crate::oci::manifest::Manifest;
+use crate::oci::manifest::{Descriptor, Manifest};
 use crate::oci::{Digest, media};
 use crate::sign::attach::SIGNATURE_ANNOTATION;
 use crate::sign::bundle::{BUNDLE_V03_MEDIA_TYPE, Bundle};
@@ -14,6 +14,7 @@ use crate::sign::dsse::COSIGN_SIGN_PREDICATE;
 use crate::sign::keys::PublicKey;
 use crate::sign::simple_signing;
 use crate::store::{ReferrerSource, Repository, Result};
+use crate::verify::attestations::LEGACY_PREDICATE_ANNOTATION;
 use crate::verify::certificate::{CertificatePolicy, Identity};
 use crate::verify::signer::{CertificateMaterial, Signer, annotation_mismatch, authenticate};
 use crate::verify::statement::{PredicateRule, check_envelope};
@@ -154,6 +155,24 @@ impl Finding {
     }
 }
 
+/// Something attached to the digest that was not examined because it is not what was being
+/// verified: an attestation where signatures were looked for, a signature (or an attestation
+/// of another type) where attestations were. Reported so that "none found" can say what was
+/// found instead. Its kind is what it claims to be (an annotation), not what it was checked to be.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum Other {
+    Signature {
+        location: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    Attestation {
+        location: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        predicate_type: Option<String>,
+    },
+}
+
 /// The verdict for one image digest.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -167,6 +186,9 @@ pub struct Report {
     pub signers: BTreeSet<String>,
     pub required: usize,
     pub passed: bool,
+    /// What else was found attached, not examined (see [`Other`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub others: Vec<Other>,
 }
 
 impl Report {
@@ -193,33 +215,147 @@ impl Report {
             signers,
             required,
             findings,
+            others: Vec::new(),
+        }
+    }
+
+    /// What [`Report::others`] holds, for a message: "1 attestation
+    /// (https://slsa.dev/provenance/v1)", "2 signatures"; `None` when it is empty.
+    pub fn others_summary(&self) -> Option<String> {
+        let count = |n: usize, noun: &str| format!("{n} {noun}{}", if n == 1 { "" } else { "s" });
+        let mut types = BTreeSet::new();
+        let (mut attestations, mut signatures) = (0, 0);
+        for o in &self.others {
+            match o {
+                Other::Signature { .. } => signatures += 1,
+                Other::Attestation { predicate_type, .. } => {
+                    attestations += 1;
+                    types.insert(predicate_type.as_deref().unwrap_or("type not given"));
+                }
+            }
+        }
+        let mut parts = Vec::new();
+        if attestations > 0 {
+            let types: Vec<&str> = types.into_iter().collect();
+            parts.push(format!(
+                "{} ({})",
+                count(attestations, "attestation"),
+                types.join(", ")
+            ));
+        }
+        if signatures > 0 {
+            parts.push(count(signatures, "signature"));
+        }
+        (!parts.is_empty()).then(|| parts.join(" and "))
+    }
+}
+
+/// A signature or attestation to check: a bundle (the layer of a referrer) or a layer of a
+/// cosign legacy tag, with that layer's annotations.
+pub(crate) struct Candidate {
+    pub format: SignatureFormat,
+    pub location: String,
+    pub blob: Descriptor,
+    pub layer_annotations: BTreeMap<String, String>,
+    /// The location of an earlier candidate with the same blob and annotations: the same
+    /// signature listed again, which is reported but not checked (nor counted) twice.
+    pub repeats: Option<String>,
+}
+
+impl Candidate {
+    pub fn new(
+        format: SignatureFormat,
+        location: String,
+        blob: Descriptor,
+        layer_annotations: BTreeMap<String, String>,
+    ) -> Candidate {
+        Candidate {
+            format,
+            location,
+            blob,
+            layer_annotations,
+            repeats: None,
         }
     }
 }
 
-/// A candidate before checking.
-enum Candidate {
-    Bundle {
-        location: String,
-        blob: Digest,
-    },
-    Legacy {
-        location: String,
-        blob: Digest,
-        annotations: BTreeMap<String, String>,
-    },
+/// Candidates and their blobs, fetched once per digest.
+pub(crate) struct Fetched {
+    pub candidates: Vec<Candidate>,
+    pub blobs: HashMap<Digest, Vec<u8>>,
 }
 
-/// Finds and checks every signature on `digest` in `repo`.
+impl Fetched {
+    /// Refuses more than [`MAX_SIGNATURES`] candidates (`noun` names them in the error), marks
+    /// repeats, and fetches each distinct blob once, within the image's read budget.
+    pub async fn fetch(
+        repo: &Repository,
+        digest: &Digest,
+        noun: &str,
+        mut candidates: Vec<Candidate>,
+    ) -> Result<Fetched> {
+        if candidates.len() > MAX_SIGNATURES {
+            return Err(crate::store::StoreError::Invalid {
+                reference: format!("{}@{digest}", repo.describe()),
+                detail: format!(
+                    "{} {noun}s attached, more than {MAX_SIGNATURES}",
+                    candidates.len()
+                ),
+            });
+        }
+        let mut first: HashMap<(&Digest, &BTreeMap<String, String>), &str> = HashMap::new();
+        let mut repeats = Vec::new();
+        for c in &candidates {
+            let key = (&c.blob.digest, &c.layer_annotations);
+            repeats.push(first.get(&key).map(|l| l.to_string()));
+            first.entry(key).or_insert(&c.location);
+        }
+        for (c, r) in candidates.iter_mut().zip(repeats) {
+            c.repeats = r;
+        }
+        let blobs = repo
+            .blobs_of(
+                candidates
+                    .iter()
+                    .filter(|c| c.repeats.is_none())
+                    .map(|c| &c.blob),
+            )
+            .await?;
+        Ok(Fetched { candidates, blobs })
+    }
+
+    /// Checks every candidate with `check` (given its blob); a repeat is refused as one.
+    pub fn check(&self, check: impl Fn(&Candidate, &[u8]) -> Finding) -> Vec<Finding> {
+        self.candidates
+            .iter()
+            .map(|c| match (&c.repeats, self.blobs.get(&c.blob.digest)) {
+                (Some(earlier), _) => rejected(
+                    c.format,
+                    c.location.clone(),
+                    &format!("the same as {earlier}, listed again"),
+                ),
+                (None, Some(bytes)) => check(c, bytes),
+                // Cannot happen (every distinct blob was fetched); if it did, it is refused.
+                (None, None) => rejected(c.format, c.location.clone(), "blob was not fetched"),
+            })
+            .collect()
+    }
+}
+
+/// Finds and checks every signature on `digest` in `repo`. When none is found, the image's
+/// legacy `.att` tag is looked at too, to say what was found instead.
 pub async fn verify_signatures(
     repo: &Repository,
     digest: &Digest,
     opts: &VerifyOptions,
 ) -> Result<Report> {
     let attached = discover::attached_with(repo, digest, &[LegacyKind::Sig]).await?;
-    Ok(SignatureEvidence::gather(repo, digest, &attached)
-        .await?
-        .check(opts))
+    let mut evidence = SignatureEvidence::gather(repo, digest, &attached).await?;
+    if evidence.is_empty() {
+        let att = discover::legacy_tags(repo, digest, &[LegacyKind::Att]).await?;
+        evidence.others.extend(legacy_others(&att, LegacyKind::Att));
+    }
+    Ok(evidence.check(opts))
 }
 
 /// The signatures attached to one digest, fetched but not yet checked, so that one
@@ -230,7 +366,8 @@ pub struct SignatureEvidence {
     searched: Vec<String>,
     /// Refused before any key was tried (not a bundle, a foreign subject, ...).
     rejected: Vec<Finding>,
-    candidates: Vec<(Candidate, Vec<u8>)>,
+    fetched: Fetched,
+    others: Vec<Other>,
 }
 
 impl SignatureEvidence {
@@ -247,13 +384,20 @@ impl SignatureEvidence {
         ];
         // Attestations share the bundle format; the annotation is only a hint (the
         // statement's own predicateType is checked after verification).
-        let (bundles, mut findings) = bundle_referrers(attached, |claimed| {
+        let picked = bundle_referrers(attached, |claimed| {
             claimed.is_none_or(|p| p == COSIGN_SIGN_PREDICATE)
         });
-        let mut candidates: Vec<Candidate> = bundles
+        let mut findings = picked.rejected;
+        let mut others: Vec<Other> = picked
+            .skipped
             .into_iter()
-            .map(|(location, blob)| Candidate::Bundle { location, blob })
+            .map(|(location, predicate_type)| Other::Attestation {
+                location,
+                predicate_type,
+            })
             .collect();
+        others.extend(legacy_others(&attached.legacy, LegacyKind::Att));
+        let mut candidates = picked.bundles;
         for l in attached.legacy.iter().filter(|l| l.kind == LegacyKind::Sig) {
             for (i, layer) in l.layers.iter().enumerate() {
                 let location = format!("{} layer {i}", l.tag);
@@ -265,94 +409,103 @@ impl SignatureEvidence {
                     ));
                     continue;
                 }
-                candidates.push(Candidate::Legacy {
+                candidates.push(Candidate::new(
+                    SignatureFormat::Legacy,
                     location,
-                    blob: layer.digest.clone(),
-                    annotations: layer.annotations.clone().unwrap_or_default(),
-                });
+                    layer.clone(),
+                    layer.annotations.clone().unwrap_or_default(),
+                ));
             }
         }
-        if candidates.len() > MAX_SIGNATURES {
-            return Err(crate::store::StoreError::Invalid {
-                reference: format!("{}@{digest}", repo.describe()),
-                detail: format!(
-                    "{} signatures attached, more than {MAX_SIGNATURES}",
-                    candidates.len()
-                ),
-            });
-        }
-        let blobs = fetch_blobs(
-            repo,
-            candidates
-                .iter()
-                .map(|c| match c {
-                    Candidate::Bundle { blob, .. } | Candidate::Legacy { blob, .. } => blob.clone(),
-                })
-                .collect(),
-        )
-        .await?;
+        let fetched = Fetched::fetch(repo, digest, "signature", candidates).await?;
         Ok(SignatureEvidence {
             digest: digest.clone(),
             referrers_source: attached.referrers_source,
             searched,
             rejected: findings,
-            candidates: candidates.into_iter().zip(blobs).collect(),
+            fetched,
+            others,
         })
+    }
+
+    /// Nothing that claims to be a signature was found.
+    fn is_empty(&self) -> bool {
+        self.rejected.is_empty() && self.fetched.candidates.is_empty()
     }
 
     /// Checks every candidate against `opts`: the verdict for this digest.
     pub fn check(&self, opts: &VerifyOptions) -> Report {
         let digest = &self.digest;
         let mut findings = self.rejected.clone();
-        for (c, bytes) in &self.candidates {
-            findings.push(match c {
-                Candidate::Bundle { location, .. } => {
-                    check_bundle(location.clone(), bytes, digest, opts)
-                }
-                Candidate::Legacy {
-                    location,
-                    annotations,
-                    ..
-                } => check_legacy(location.clone(), bytes, annotations, digest, opts),
-            });
-        }
-        Report::new(
+        findings.extend(self.fetched.check(|c, bytes| match c.format {
+            SignatureFormat::Bundle => check_bundle(c.location.clone(), bytes, digest, opts),
+            SignatureFormat::Legacy => check_legacy(
+                c.location.clone(),
+                bytes,
+                &c.layer_annotations,
+                digest,
+                opts,
+            ),
+        }));
+        let mut report = Report::new(
             digest,
             self.referrers_source,
             self.searched.clone(),
             findings,
             opts.min_signatures,
-        )
+        );
+        report.others = self.others.clone();
+        report
     }
 }
 
+/// The bundle referrers [`bundle_referrers`] picked, refused and skipped.
+pub(crate) struct Picked {
+    /// Single-bundle referrers whose predicate was wanted, as candidates.
+    pub bundles: Vec<Candidate>,
+    /// Not single-bundle manifests, or refused by discovery (a foreign subject, a missing
+    /// manifest).
+    pub rejected: Vec<Finding>,
+    /// Bundle referrers whose predicate was not wanted: their locations and the predicate
+    /// type each claims.
+    pub skipped: Vec<(String, Option<String>)>,
+}
+
 /// The bundle referrers of `attached` whose predicate annotation `wanted` accepts (`None`
-/// when a referrer has none), each as its location and bundle blob; and the findings for
-/// those refused: not a single-bundle manifest, or refused by discovery (a foreign subject,
-/// a missing manifest). Shared by signature and attestation gathering.
+/// when a referrer has none). Shared by signature and attestation gathering.
 pub(crate) fn bundle_referrers(
     attached: &discover::Attached,
     wanted: impl Fn(Option<&String>) -> bool,
-) -> (Vec<(String, Digest)>, Vec<Finding>) {
-    let mut bundles = Vec::new();
-    let mut findings = Vec::new();
+) -> Picked {
+    let mut picked = Picked {
+        bundles: Vec::new(),
+        rejected: Vec::new(),
+        skipped: Vec::new(),
+    };
     for r in &attached.referrers {
-        if r.artifact_type != BUNDLE_V03_MEDIA_TYPE
-            || !wanted(
-                r.annotations
-                    .get(crate::sign::attach::BUNDLE_PREDICATE_ANNOTATION),
-            )
-        {
+        if r.artifact_type != BUNDLE_V03_MEDIA_TYPE {
             continue;
         }
         let location = format!("referrer {}", r.digest);
+        let claimed = r
+            .annotations
+            .get(crate::sign::attach::BUNDLE_PREDICATE_ANNOTATION);
+        if !wanted(claimed) {
+            picked.skipped.push((location, claimed.cloned()));
+            continue;
+        }
         match &r.manifest.manifest {
             Manifest::Image(m)
                 if m.layers.len() == 1 && m.layers[0].media_type == BUNDLE_V03_MEDIA_TYPE =>
             {
-                bundles.push((location, m.layers[0].digest.clone()))
+                picked.bundles.push(Candidate::new(
+                    SignatureFormat::Bundle,
+                    location,
+                    m.layers[0].clone(),
+                    BTreeMap::new(),
+                ))
             }
-            _ => findings.push(rejected(
+            _ => picked.rejected.push(rejected(
                 SignatureFormat::Bundle,
                 location,
                 "referrer is not a single-bundle manifest",
@@ -360,34 +513,38 @@ pub(crate) fn bundle_referrers(
         }
     }
     for r in &attached.rejected {
-        findings.push(rejected(
+        picked.rejected.push(rejected(
             SignatureFormat::Bundle,
             format!("referrer {}", r.digest),
             &r.reason,
         ));
     }
-    (bundles, findings)
+    picked
 }
 
-/// Fetches blobs concurrently (bounded by the registry client), in the order given. Any
-/// fetch error is an operational error for the whole verification, never a missing
-/// signature.
-pub(crate) async fn fetch_blobs(repo: &Repository, digests: Vec<Digest>) -> Result<Vec<Vec<u8>>> {
-    let mut tasks = tokio::task::JoinSet::new();
-    for (i, d) in digests.into_iter().enumerate() {
-        let repo = repo.clone();
-        tasks.spawn(async move { (i, repo.blob(&d).await) });
-    }
-    let mut out = Vec::new();
-    while let Some(joined) = tasks.join_next().await {
-        let (i, blob) = joined.map_err(|e| crate::store::StoreError::Invalid {
-            reference: repo.describe(),
-            detail: e.to_string(),
-        })?;
-        out.push((i, blob?));
-    }
-    out.sort_by_key(|(i, _)| *i);
-    Ok(out.into_iter().map(|(_, b)| b).collect())
+/// The layers of the `kind` legacy tags among `tags`, as [`Other`]s: `.sig` layers are
+/// signatures, `.att` layers attestations (of the type their annotation claims).
+pub(crate) fn legacy_others(tags: &[discover::LegacyTag], kind: LegacyKind) -> Vec<Other> {
+    tags.iter()
+        .filter(|l| l.kind == kind)
+        .flat_map(|l| {
+            l.layers.iter().enumerate().filter_map(move |(i, layer)| {
+                let location = format!("{} layer {i}", l.tag);
+                match kind {
+                    LegacyKind::Sig => Some(Other::Signature { location }),
+                    LegacyKind::Att => Some(Other::Attestation {
+                        location,
+                        predicate_type: layer
+                            .annotations
+                            .as_ref()
+                            .and_then(|a| a.get(LEGACY_PREDICATE_ANNOTATION))
+                            .cloned(),
+                    }),
+                    LegacyKind::Sbom => None,
+                }
+            })
+        })
+        .collect()
 }
 
 pub(crate) fn rejected(format: SignatureFormat, location: String, reason: &str) -> Finding {
@@ -585,6 +742,34 @@ mod tests {
             }],
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn what_was_found_instead_is_summed_up() {
+        let digest = Digest::sha256_of(b"image");
+        let mut r = Report::new(&digest, ReferrerSource::Layout, Vec::new(), Vec::new(), 1);
+        assert_eq!(r.others_summary(), None);
+        let att = |t: Option<&str>| Other::Attestation {
+            location: "referrer".into(),
+            predicate_type: t.map(String::from),
+        };
+        r.others = vec![att(Some("https://slsa.dev/provenance/v1"))];
+        assert_eq!(
+            r.others_summary().unwrap(),
+            "1 attestation (https://slsa.dev/provenance/v1)"
+        );
+        r.others = vec![
+            att(Some("https://spdx.dev/Document")),
+            att(None),
+            att(Some("https://spdx.dev/Document")),
+            Other::Signature {
+                location: "layer 0".into(),
+            },
+        ];
+        assert_eq!(
+            r.others_summary().unwrap(),
+            "3 attestations (https://spdx.dev/Document, type not given) and 1 signature"
+        );
     }
 
     #[test]

@@ -24,6 +24,23 @@ impl Setup {
         self.env.peer("cosign", &all)
     }
 
+    /// `sigil attest` of the predicate in `file` (under the repository root) as `ty`, in
+    /// `format` (bundle or legacy).
+    fn sigil_attest(&self, ty: &str, file: &str, format: &str, image: &str) {
+        let pred = fixture(file);
+        let args = [
+            "attest",
+            "--key",
+            &self.key,
+            "--type",
+            ty,
+            "--predicate",
+            &pred,
+        ];
+        let format = ["--signature-format", format, image];
+        self.sigil(&[&args[..], &format[..]].concat()).ok();
+    }
+
     /// The attestations `sigil tree` lists for an image (referrers plus .att layers).
     fn attestation_count(&self, image: &str) -> usize {
         let tree: Value =
@@ -59,31 +76,8 @@ fn sigil_attestations_verify_with_cosign(kind: Kind) {
     let s = setup(kind);
     for (i, (ty, file)) in CASES.iter().enumerate() {
         let image = s.image(&format!("att{i}"), ty);
-        let pred = fixture(file);
-        s.sigil(&[
-            "attest",
-            "--key",
-            &s.key,
-            "--type",
-            ty,
-            "--predicate",
-            &pred,
-            &image,
-        ])
-        .ok();
-        s.sigil(&[
-            "attest",
-            "--key",
-            &s.key,
-            "--type",
-            ty,
-            "--predicate",
-            &pred,
-            "--signature-format",
-            "legacy",
-            &image,
-        ])
-        .ok();
+        s.sigil_attest(ty, file, "bundle", &image);
+        s.sigil_attest(ty, file, "legacy", &image);
         s.cosign_verify(&["--type", ty, &image]).ok();
         s.cosign_verify(&["--type", ty, "--new-bundle-format=false", &image])
             .ok();
@@ -428,4 +422,56 @@ fn bad_predicates_push_nothing(kind: Kind) {
         out.stderr
     );
     assert_eq!(s.attestation_count(&image), 0, "nothing was pushed");
+}
+
+/// An image with attestations but no signature: `verify` denies it and says what it found
+/// instead (both formats), and `verify-attestation` does the same the other way round.
+#[test]
+fn verify_says_what_it_found_instead() {
+    for kind in [Kind::Distribution, Kind::Refreg] {
+        let s = setup(kind);
+        let image = s.image("attested-only", "attested, never signed");
+        let denied = |verb: &str, extra: &[&str], target: &str| {
+            let args = [&[verb, "--key", &s.public][..], extra, &[target][..]].concat();
+            let run = s.sigil(&args);
+            run.code(1);
+            run
+        };
+        let slsa = (
+            "slsaprovenance1",
+            "testdata/predicates/slsa-provenance-v1.json",
+        );
+        s.sigil_attest(slsa.0, slsa.1, "bundle", &image);
+        denied("verify", &[], &image)
+            .stdout_has("no signatures found (referrers of sha256:")
+            .stdout_has(
+                "; found 1 attestation (https://slsa.dev/provenance/v1) instead, which sigil \
+                 verify-attestation checks",
+            );
+        // A legacy `.att` layer is found too (verify does not otherwise read that tag).
+        s.sigil_attest("spdxjson", "testdata/sbom/spdx.json", "legacy", &image);
+        let both = "found 2 attestations (https://slsa.dev/provenance/v1, \
+                    https://spdx.dev/Document) instead";
+        denied("verify", &[], &image).stdout_has(both);
+        // Attestations of another type than asked for.
+        denied("verify-attestation", &["--type", "cyclonedx"], &image)
+            .stdout_has("no attestations found (")
+            .stdout_has(both);
+        // A signed image without attestations, in either format.
+        for format in ["bundle", "legacy"] {
+            let signed = s.image(&format!("signed-only-{format}"), format);
+            let args = [
+                "sign",
+                "--key",
+                &s.key,
+                "--signature-format",
+                format,
+                &signed,
+            ];
+            s.sigil(&args).ok();
+            denied("verify-attestation", &[], &signed)
+                .stdout_has("no attestations found (")
+                .stdout_has("; found 1 signature instead");
+        }
+    }
 }

@@ -188,6 +188,20 @@ impl Run {
         &self.stdout
     }
 
+    /// Asserts that standard output contains `needle`.
+    #[track_caller]
+    pub fn stdout_has(&self, needle: &str) -> &Run {
+        has("stdout", &self.stdout, needle);
+        self
+    }
+
+    /// Asserts that standard error contains `needle`.
+    #[track_caller]
+    pub fn stderr_has(&self, needle: &str) -> &Run {
+        has("stderr", &self.stderr, needle);
+        self
+    }
+
     /// Asserts a given exit code.
     #[track_caller]
     pub fn code(&self, code: i32) -> &Run {
@@ -198,6 +212,11 @@ impl Run {
         );
         self
     }
+}
+
+#[track_caller]
+fn has(stream: &str, text: &str, needle: &str) {
+    assert!(text.contains(needle), "{stream} lacks {needle:?}:\n{text}");
 }
 
 /// An isolated environment: its own HOME and DOCKER_CONFIG, so no real credentials leak in.
@@ -258,6 +277,32 @@ impl Env {
     /// Runs a peer tool by name.
     pub fn peer(&self, name: &str, args: &[&str]) -> Run {
         self.run(&peer(name), args)
+    }
+
+    /// Runs the built sigil binary under GNU time and returns, with its result, its peak
+    /// resident memory in bytes. Measured by a small parent that forks it (GNU time), because
+    /// a process spawned straight from this one starts its count from this test process's own
+    /// high-water mark.
+    pub fn sigil_peak_memory(&self, args: &[&str]) -> (Run, u64) {
+        let out = tempfile::NamedTempFile::new().unwrap();
+        let mut all = vec![
+            "-f".to_string(),
+            "%M".to_string(),
+            "-o".to_string(),
+            out.path().display().to_string(),
+            env!("CARGO_BIN_EXE_sigil").to_string(),
+        ];
+        all.extend(args.iter().map(|a| a.to_string()));
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        let run = self.run(&peer("time"), &all);
+        let report = std::fs::read_to_string(out.path()).unwrap();
+        // GNU time writes "Command exited with non-zero status N" first when it did.
+        let kib: u64 = report
+            .lines()
+            .last()
+            .and_then(|l| l.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no peak memory from GNU time: {report:?}"));
+        (run, kib * 1024)
     }
 
     pub fn run(&self, program: &Path, args: &[&str]) -> Run {

@@ -16,7 +16,7 @@ use sigil::store::{ReferrerSource, Repository, StoreError};
 use crate::harness::{Env, Run};
 use crate::liar::{Body, Framing, Liar, Reply, Request};
 
-const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
+pub(crate) const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
 const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
 const OCI_EMPTY: &str = "application/vnd.oci.empty.v1+json";
 const EMPTY_DIGEST: &str =
@@ -28,16 +28,16 @@ const CAP: &str = "4194304-byte limit";
 /// More than any honest answer here, far less than an unbounded read.
 const READ_BOUND: u64 = 64 * MIB;
 
-fn digest(bytes: &[u8]) -> String {
+pub(crate) fn digest(bytes: &[u8]) -> String {
     format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
 }
 
-fn empty_descriptor() -> Value {
+pub(crate) fn empty_descriptor() -> Value {
     json!({"mediaType": OCI_EMPTY, "digest": EMPTY_DIGEST, "size": 2})
 }
 
 /// A small valid OCI image manifest, made distinct by `label`.
-fn image(label: &str) -> Vec<u8> {
+pub(crate) fn image(label: &str) -> Vec<u8> {
     serde_json::to_vec(&json!({
         "schemaVersion": 2,
         "mediaType": OCI_MANIFEST,
@@ -76,7 +76,7 @@ fn index(manifests: Vec<Value>) -> Vec<u8> {
 }
 
 /// An honest manifest answer: right type, right digest header.
-fn manifest_reply(bytes: &[u8]) -> Reply {
+pub(crate) fn manifest_reply(bytes: &[u8]) -> Reply {
     let media_type = if bytes.windows(11).any(|w| w == b"\"manifests\"") {
         OCI_INDEX
     } else {
@@ -1036,10 +1036,11 @@ async fn push_referrer_to(
         "GET" if r.path().starts_with("/v2/app/referrers/") => api(),
         _ => Reply::not_found(),
     });
-    let repo = Repository::Registry {
-        client: client(Limits::default()),
-        reference: reference(&liar),
-    };
+    let repo = Repository::open(
+        &sigil::oci::ImageRef::Registry(reference(&liar)),
+        &client(Limits::default()),
+    )
+    .unwrap();
     let started = Instant::now();
     let result = repo
         .push_referrer(&referrer(&subject, "pushed"), OCI_MANIFEST)

@@ -13,6 +13,7 @@ mod layout;
 mod liar;
 mod lint;
 mod lying;
+mod memory;
 mod parsers;
 mod pin;
 mod policy;
