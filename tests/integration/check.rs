@@ -701,7 +701,15 @@ fn policies_stop_inside_builtins_at_the_time_limit() {
         )
         .unwrap();
         let policy = p.display().to_string();
-        let args = ["check", "--key", &key, "-p", &policy, "--policy-timeout", "100ms"];
+        let args = [
+            "check",
+            "--key",
+            &key,
+            "-p",
+            &policy,
+            "--policy-timeout",
+            "100ms",
+        ];
         let out = env.sigil(&[&args[..], &[pinned.as_str()]].concat());
         out.code(1);
         let (text, took) = (&out.stdout, out.elapsed);
