@@ -35,8 +35,9 @@ fi
 seeds_for() {
   case "$1" in
     dockerfile) echo testdata/dockerfiles ;;
-    manifest | bundle) echo testdata/oci/app/blobs/sha256 ;;
+    manifest | bundle | go_json) echo testdata/oci/app/blobs/sha256 ;;
     certificate) echo testdata/ca testdata/keys ;;
+    policy_data) echo policies/data.json testdata/predicates ;;
     *) ;;
   esac
 }
@@ -52,7 +53,7 @@ for t in "${targets[@]}"; do
   corpus="$work/$t"
   mkdir -p "$corpus"
   for d in $(seeds_for "$t"); do
-    [ -d "$d" ] && find "$d" -maxdepth 2 -type f -size -64k -exec cp -t "$corpus" {} + 2>/dev/null
+    [ -e "$d" ] && find "$d" -maxdepth 2 -type f -size -64k -exec cp -t "$corpus" {} + 2>/dev/null
   done
   log "$t: ${secs}s from $(find "$corpus" -type f | wc -l) seeds"
   # -timeout: one input taking more than 10 s is a hang; -rss_limit_mb: one input growing
