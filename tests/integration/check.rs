@@ -518,13 +518,9 @@ fn rule_settings_are_checked_at_load() {
         "fine.yaml",
         "sigil:\n  config:\n    rules:\n      non-root: {enabled: true, min_uid: 100000}\n",
     );
-    let out = env.sigil(&["lint", "--data", &fine, &dockerfile]);
-    out.code(1);
-    assert!(
-        out.stdout.contains("below the minimum uid 100000"),
-        "{}",
-        out.stdout
-    );
+    env.sigil(&["lint", "--data", &fine, &dockerfile])
+        .code(1)
+        .stdout_has("below the minimum uid 100000");
 }
 
 /// On an OCI layout, offline: the defaults, a conftest-style user policy, and broken

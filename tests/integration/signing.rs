@@ -780,8 +780,7 @@ fn key_mistakes_are_named_before_any_request() {
         args.extend_from_slice(more);
         args.push(&image);
         let out = env.sigil(&args);
-        out.code(2);
-        assert!(out.stderr.contains(&needle), "{args:?}: {}", out.stderr);
+        out.code(2).stderr_has(&needle);
         assert!(out.stdout.is_empty(), "{args:?}: {}", out.stdout);
     }
     // A trust file's key is read the same way, and the mistake placed at its line.
@@ -791,14 +790,9 @@ fn key_mistakes_are_named_before_any_request() {
             "version: 1\nimages:\n  - name: a\n    match: '**'\n    signers:\n      - key: {two}\n"
         ),
     );
-    let out = env.sigil(&["check", "--trust", &trust, &image]);
-    out.code(2);
-    assert!(
-        out.stderr
-            .contains(&format!("sigil.yaml:6: key {two}: holds 2 PEM blocks")),
-        "{}",
-        out.stderr
-    );
+    env.sigil(&["check", "--trust", &trust, &image])
+        .code(2)
+        .stderr_has(&format!("sigil.yaml:6: key {two}: holds 2 PEM blocks"));
     // A certificate identity given by regular expression may match any number of signers.
     let out = env.sigil(&[
         "verify",
