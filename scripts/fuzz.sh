@@ -45,8 +45,12 @@ seeds_for() {
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# cargo-fuzz builds with one codegen unit unless told otherwise; 16 lets the large crates
+# (regorus, aws-lc, sigil itself) build in parallel, which is most of the time on a CI runner.
+# build and run take the same flags, so run finds the build current.
+flags=(-s none --codegen-units 16)
 log "building the targets"
-cargo fuzz build -s none
+cargo fuzz build "${flags[@]}"
 
 failed=()
 for t in "${targets[@]}"; do
@@ -58,7 +62,7 @@ for t in "${targets[@]}"; do
   log "$t: ${secs}s from $(find "$corpus" -type f | wc -l) seeds"
   # -timeout: one input taking more than 10 s is a hang; -rss_limit_mb: one input growing
   # memory past 2 GiB is a failure too; -max_len keeps inputs the size of real documents.
-  if ! cargo fuzz run -s none "$t" "$corpus" -- \
+  if ! cargo fuzz run "${flags[@]}" "$t" "$corpus" -- \
     -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
     -print_final_stats=1 >"$work/$t.log" 2>&1; then
     tail -n 40 "$work/$t.log" >&2
