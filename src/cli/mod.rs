@@ -17,6 +17,7 @@ mod registry_args;
 mod sign;
 mod tree;
 mod verify;
+mod verify_blob;
 
 use std::process::ExitCode;
 
@@ -76,6 +77,8 @@ pub enum Command {
     Attest(Box<attest::AttestArgs>),
     /// Verify attestations (in-toto statements) in both cosign formats
     VerifyAttestation(verify::VerifyAttestationArgs),
+    /// Verify a Sigstore bundle for a file or digest, offline: keyless (Fulcio, Rekor, TSA) or key
+    VerifyBlob(verify_blob::VerifyBlobArgs),
     /// Write signatures, attestations or an SBOM attached to an image to stdout
     #[command(subcommand)]
     Download(download::DownloadCommand),
@@ -104,6 +107,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Verify(a) => verify::run(a).await?,
         Command::Attest(a) => attest::run(*a).await?,
         Command::VerifyAttestation(a) => verify::run_attestations(a).await?,
+        Command::VerifyBlob(a) => verify_blob::run(a)?,
         Command::Download(c) => download::run(c).await?,
         Command::Provenance(a) => provenance::run(a).await?,
         Command::Policy(c) => policy::run(c).await?,

@@ -8,6 +8,7 @@
 //! [`Finding`] saying which of these failed, so a denial can always be explained. Fetch errors are operational errors, never "unsigned".
 
 pub mod attestations;
+pub mod blob;
 pub mod certificate;
 pub mod signatures;
 mod signer;

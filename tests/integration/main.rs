@@ -7,6 +7,7 @@ mod auth;
 mod caching;
 mod certificates;
 mod check;
+mod conformance;
 mod harness;
 mod interop;
 mod layout;
