@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::Args;
+use regex::Regex;
 
 use super::RegistryArgs;
 use super::keys::load_public_keys;
@@ -62,6 +63,23 @@ pub struct SignerFlags {
     /// unless a certificate identity is given; both may be combined
     #[arg(long, value_name = "FILE|DIR")]
     pub key: Vec<PathBuf>,
+    #[command(flatten)]
+    pub identity: IdentityFlags,
+    /// Trusted root CA certificates (PEM); each is a trust anchor
+    #[arg(long, value_name = "FILE")]
+    pub ca_roots: Option<PathBuf>,
+    /// Intermediate CA certificates (PEM) to build chains with; trusted only through a root
+    #[arg(long, value_name = "FILE")]
+    pub ca_intermediates: Option<PathBuf>,
+    /// CA chain (PEM) as cosign reads it: intermediates first, then the root, which is trusted
+    #[arg(long, value_name = "FILE")]
+    pub certificate_chain: Option<PathBuf>,
+}
+
+/// The certificate identity and OIDC issuer a signature must name (shared by the image
+/// commands and `verify-blob`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct IdentityFlags {
     /// Accept certificate-carrying signatures whose certificate names this identity (a SAN:
     /// URI, email or DNS name)
     #[arg(long, value_name = "IDENTITY")]
@@ -75,24 +93,44 @@ pub struct SignerFlags {
     /// Like --certificate-oidc-issuer, a regular expression that must match the whole issuer
     #[arg(long, value_name = "REGEXP")]
     pub certificate_oidc_issuer_regexp: Option<String>,
-    /// Trusted root CA certificates (PEM); each is a trust anchor
-    #[arg(long, value_name = "FILE")]
-    pub ca_roots: Option<PathBuf>,
-    /// Intermediate CA certificates (PEM) to build chains with; trusted only through a root
-    #[arg(long, value_name = "FILE")]
-    pub ca_intermediates: Option<PathBuf>,
-    /// CA chain (PEM) as cosign reads it: intermediates first, then the root, which is trusted
-    #[arg(long, value_name = "FILE")]
-    pub certificate_chain: Option<PathBuf>,
+}
+
+impl IdentityFlags {
+    /// Whether an identity (exact or regexp) is given.
+    pub fn identity_given(&self) -> bool {
+        self.certificate_identity.is_some() || self.certificate_identity_regexp.is_some()
+    }
+
+    /// Whether an issuer (exact or regexp) is given.
+    pub fn issuer_given(&self) -> bool {
+        self.certificate_oidc_issuer.is_some() || self.certificate_oidc_issuer_regexp.is_some()
+    }
+
+    /// The identity and issuer regular expressions, anchored to match whole values.
+    pub fn regexps(&self) -> anyhow::Result<(Option<Regex>, Option<Regex>)> {
+        let regexp = |flag: &'static str, p: &Option<String>| {
+            p.as_deref()
+                .map(|p| certificate::anchored_regex(flag, p))
+                .transpose()
+        };
+        Ok((
+            regexp(
+                "--certificate-identity-regexp",
+                &self.certificate_identity_regexp,
+            )?,
+            regexp(
+                "--certificate-oidc-issuer-regexp",
+                &self.certificate_oidc_issuer_regexp,
+            )?,
+        ))
+    }
 }
 
 impl SignerFlags {
     pub fn given(&self) -> bool {
         !self.key.is_empty()
-            || self.certificate_identity.is_some()
-            || self.certificate_identity_regexp.is_some()
-            || self.certificate_oidc_issuer.is_some()
-            || self.certificate_oidc_issuer_regexp.is_some()
+            || self.identity.identity_given()
+            || self.identity.issuer_given()
             || self.ca_roots.is_some()
             || self.certificate_chain.is_some()
             || self.ca_intermediates.is_some()
@@ -331,10 +369,8 @@ async fn verify_one(
 }
 
 pub fn certificate_policy(a: &SignerFlags) -> anyhow::Result<Option<CertificatePolicy>> {
-    let identity_given =
-        a.certificate_identity.is_some() || a.certificate_identity_regexp.is_some();
-    let issuer_given =
-        a.certificate_oidc_issuer.is_some() || a.certificate_oidc_issuer_regexp.is_some();
+    let identity_given = a.identity.identity_given();
+    let issuer_given = a.identity.issuer_given();
     let roots_given =
         a.ca_roots.is_some() || a.certificate_chain.is_some() || a.ca_intermediates.is_some();
     if !identity_given && !issuer_given && !roots_given {
@@ -378,24 +414,14 @@ pub fn certificate_policy(a: &SignerFlags) -> anyhow::Result<Option<CertificateP
         }
         intermediates.extend(chain);
     }
-    let regexp = |flag: &'static str, p: &Option<String>| {
-        p.as_deref()
-            .map(|p| certificate::anchored_regex(flag, p))
-            .transpose()
-    };
+    let (identity_regexp, issuer_regexp) = a.identity.regexps()?;
     let policy = CertificatePolicy {
         roots,
         intermediates,
-        identity: a.certificate_identity.clone(),
-        identity_regexp: regexp(
-            "--certificate-identity-regexp",
-            &a.certificate_identity_regexp,
-        )?,
-        issuer: a.certificate_oidc_issuer.clone(),
-        issuer_regexp: regexp(
-            "--certificate-oidc-issuer-regexp",
-            &a.certificate_oidc_issuer_regexp,
-        )?,
+        identity: a.identity.certificate_identity.clone(),
+        identity_regexp,
+        issuer: a.identity.certificate_oidc_issuer.clone(),
+        issuer_regexp,
     };
     policy.validate()?;
     Ok(Some(policy))

@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::output::{GREEN, RED, paint};
+use super::verify::IdentityFlags;
 use super::{EXIT_DENIED, EXIT_ERROR, EXIT_OK};
 use crate::verify::blob::{BlobArtifact, BlobSigner, load_trusted_root, verify_blob};
-use crate::verify::certificate::anchored_regex;
 
 #[derive(Debug, Args)]
 pub struct VerifyBlobArgs {
@@ -21,22 +21,10 @@ pub struct VerifyBlobArgs {
     #[arg(long, value_name = "FILE")]
     pub bundle: PathBuf,
     /// Verify with this public key (PEM) instead of a certificate identity
-    #[arg(long, value_name = "FILE", conflicts_with_all = [
-        "certificate_identity", "certificate_identity_regexp",
-        "certificate_oidc_issuer", "certificate_oidc_issuer_regexp"])]
+    #[arg(long, value_name = "FILE", conflicts_with = "IdentityFlags")]
     pub key: Option<PathBuf>,
-    /// The identity the Fulcio certificate must name (a SAN: URI or email)
-    #[arg(long, value_name = "IDENTITY")]
-    pub certificate_identity: Option<String>,
-    /// Like --certificate-identity, a regular expression that must match the whole identity
-    #[arg(long, value_name = "REGEXP")]
-    pub certificate_identity_regexp: Option<String>,
-    /// The OIDC issuer the certificate must name
-    #[arg(long, value_name = "URL")]
-    pub certificate_oidc_issuer: Option<String>,
-    /// Like --certificate-oidc-issuer, a regular expression that must match the whole issuer
-    #[arg(long, value_name = "REGEXP")]
-    pub certificate_oidc_issuer_regexp: Option<String>,
+    #[command(flatten)]
+    pub identity: IdentityFlags,
     /// Sigstore trusted root (trusted_root.json); default: the embedded public-good root
     #[arg(long, value_name = "FILE")]
     pub trusted_root: Option<PathBuf>,
@@ -45,20 +33,15 @@ pub struct VerifyBlobArgs {
 pub fn run(a: VerifyBlobArgs) -> anyhow::Result<u8> {
     let signer = match &a.key {
         Some(k) => BlobSigner::Key(k.clone()),
-        None => BlobSigner::Identity {
-            identity: a.certificate_identity.clone(),
-            identity_regexp: a
-                .certificate_identity_regexp
-                .as_deref()
-                .map(|p| anchored_regex("--certificate-identity-regexp", p))
-                .transpose()?,
-            issuer: a.certificate_oidc_issuer.clone(),
-            issuer_regexp: a
-                .certificate_oidc_issuer_regexp
-                .as_deref()
-                .map(|p| anchored_regex("--certificate-oidc-issuer-regexp", p))
-                .transpose()?,
-        },
+        None => {
+            let (identity_regexp, issuer_regexp) = a.identity.regexps()?;
+            BlobSigner::Identity {
+                identity: a.identity.certificate_identity.clone(),
+                identity_regexp,
+                issuer: a.identity.certificate_oidc_issuer.clone(),
+                issuer_regexp,
+            }
+        }
     };
     signer.validate()?;
     let root = load_trusted_root(a.trusted_root.as_deref())?;

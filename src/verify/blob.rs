@@ -136,14 +136,7 @@ pub struct BlobVerified {
 /// Reads the trusted root at `path`, or the embedded public-good root when `None`.
 pub fn load_trusted_root(path: Option<&Path>) -> Result<TrustedRoot, BlobError> {
     let (json, source_name) = match path {
-        Some(p) => (
-            read_text(p).map_err(|error| BlobError::Read {
-                what: "trusted root",
-                path: p.to_path_buf(),
-                error,
-            })?,
-            p.display().to_string(),
-        ),
+        Some(p) => (read_input("trusted root", p)?, p.display().to_string()),
         None => (
             SIGSTORE_PRODUCTION_TRUSTED_ROOT.to_string(),
             format!("(embedded public-good root of {EMBEDDED_ROOT_DATE})"),
@@ -164,11 +157,7 @@ pub fn verify_blob(
     trusted_root: &TrustedRoot,
 ) -> Result<BlobVerified, BlobError> {
     signer.validate()?;
-    let json = read_text(bundle_path).map_err(|error| BlobError::Read {
-        what: "bundle",
-        path: bundle_path.to_path_buf(),
-        error,
-    })?;
+    let json = read_input("bundle", bundle_path)?;
     let bundle = Bundle::from_json(&json).map_err(|e| BlobError::MalformedBundle {
         path: bundle_path.to_path_buf(),
         error: e.to_string(),
@@ -179,11 +168,7 @@ pub fn verify_blob(
     })?;
     match signer {
         BlobSigner::Key(path) => {
-            let pem = read_text(path).map_err(|error| BlobError::Read {
-                what: "public key",
-                path: path.clone(),
-                error,
-            })?;
+            let pem = read_input("public key", path)?;
             let key = DerPublicKey::from_pem(&pem).map_err(|e| BlobError::MalformedKey {
                 path: path.clone(),
                 error: e.to_string(),
@@ -228,6 +213,15 @@ pub fn verify_blob(
             })
         }
     }
+}
+
+/// A local input file as text, within [`crate::util::fs::MAX_LOCAL_FILE_BYTES`].
+fn read_input(what: &'static str, path: &Path) -> Result<String, BlobError> {
+    read_text(path).map_err(|error| BlobError::Read {
+        what,
+        path: path.to_path_buf(),
+        error,
+    })
 }
 
 fn check_regexp(what: &str, re: &Option<Regex>, value: &str) -> Result<(), BlobError> {

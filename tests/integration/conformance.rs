@@ -14,6 +14,13 @@ use crate::harness::{Env, root};
 /// The identity and issuer the suite assumes when a vector names none.
 const IDENTITY: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
 const ISSUER: &str = "https://token.actions.githubusercontent.com";
+/// The flags that name them.
+const SIGNER: [&str; 4] = [
+    "--certificate-identity",
+    IDENTITY,
+    "--certificate-oidc-issuer",
+    ISSUER,
+];
 
 fn vectors() -> std::path::PathBuf {
     root().join("testdata/sigstore-conformance")
@@ -220,55 +227,26 @@ fn verify_blob_usage_and_unreadable_inputs_exit_2() {
     // Unreadable or malformed inputs are operational errors, not denials.
     run_blob(
         &env,
-        &[
-            "--certificate-identity",
-            IDENTITY,
-            "--certificate-oidc-issuer",
-            ISSUER,
-            "--trusted-root",
-            "missing.json",
-        ],
+        &[&SIGNER[..], &["--trusted-root", "missing.json"]].concat(),
     )
     .code(2)
     .stderr_has("cannot read trusted root");
     let garbage = env.write("root.json", "{\"mediaType\": 7");
-    run_blob(
-        &env,
-        &[
-            "--certificate-identity",
-            IDENTITY,
-            "--certificate-oidc-issuer",
-            ISSUER,
-            "--trusted-root",
-            &garbage,
-        ],
-    )
-    .code(2)
-    .stderr_has("malformed trusted root");
+    run_blob(&env, &[&SIGNER[..], &["--trusted-root", &garbage]].concat())
+        .code(2)
+        .stderr_has("malformed trusted root");
     let bundle = env.write("bundle.json", "[]");
-    env.sigil(&[
-        "verify-blob",
-        "--bundle",
-        &bundle,
-        "--certificate-identity",
-        IDENTITY,
-        "--certificate-oidc-issuer",
-        ISSUER,
-        "a.txt",
-    ])
-    .code(2)
-    .stderr_has("malformed bundle");
     let real = happy().join("bundle.sigstore.json").display().to_string();
-    env.sigil(&[
-        "verify-blob",
-        "--bundle",
-        &real,
-        "--certificate-identity",
-        IDENTITY,
-        "--certificate-oidc-issuer",
-        ISSUER,
-        "no-such-file",
-    ])
-    .code(2)
-    .stderr_has("cannot read artifact");
+    for (bundle, artifact, says) in [
+        (bundle.as_str(), "a.txt", "malformed bundle"),
+        (real.as_str(), "no-such-file", "cannot read artifact"),
+    ] {
+        let args = [
+            &["verify-blob", "--bundle", bundle][..],
+            &SIGNER,
+            &[artifact],
+        ]
+        .concat();
+        env.sigil(&args).code(2).stderr_has(says);
+    }
 }
