@@ -250,3 +250,38 @@ fn verify_blob_usage_and_unreadable_inputs_exit_2() {
         env.sigil(&args).code(2).stderr_has(says);
     }
 }
+
+#[test]
+fn conformance_client_speaks_the_suite_protocol() {
+    let mut env = Env::new();
+    env.set("SIGIL", env!("CARGO_BIN_EXE_sigil"));
+    let client = root().join("scripts/sigstore-conformance-client");
+    let bundle = happy().join("bundle.sigstore.json").display().to_string();
+    let artifact = vectors().join("a.txt").display().to_string();
+    let verify = |issuer: &str| {
+        let args = [
+            "verify-bundle",
+            "--bundle",
+            &bundle,
+            "--certificate-identity",
+            IDENTITY,
+            "--certificate-oidc-issuer",
+            issuer,
+            &artifact,
+        ];
+        env.run(&client, &args)
+    };
+    verify(ISSUER).code(0).stderr_has("Verified OK");
+    verify("https://accounts.google.com")
+        .code(1)
+        .stderr_has("issuer mismatch");
+    // Staging and signing need the network: refused as unsupported, never "verified".
+    env.run(
+        &client,
+        &["verify-bundle", "--staging", "--bundle", &bundle, &artifact],
+    )
+    .code(2);
+    env.run(&client, &["sign-bundle", "--bundle", &bundle, &artifact])
+        .code(2)
+        .stderr_has("unsupported subcommand");
+}
