@@ -38,6 +38,7 @@ seeds_for() {
     manifest | bundle | go_json) echo testdata/oci/app/blobs/sha256 ;;
     certificate) echo testdata/ca testdata/keys ;;
     policy_data) echo policies/data.json testdata/predicates ;;
+    sigstore_bundle | trusted_root) echo testdata/sigstore-conformance ;;
     *) ;;
   esac
 }
@@ -56,8 +57,11 @@ failed=()
 for t in "${targets[@]}"; do
   corpus="$work/$t"
   mkdir -p "$corpus"
+  # Each seed is named after its path: vector directories hold files of the same name.
   for d in $(seeds_for "$t"); do
-    [ -e "$d" ] && find "$d" -maxdepth 2 -type f -size -64k -exec cp -t "$corpus" {} + 2>/dev/null
+    [ -e "$d" ] || continue
+    find "$d" -maxdepth 2 -type f -size -64k -print0 |
+      while IFS= read -r -d '' f; do cp "$f" "$corpus/${f//\//_}"; done
   done
   log "$t: ${secs}s from $(find "$corpus" -type f | wc -l) seeds"
   # -timeout: one input taking more than 10 s is a hang; -rss_limit_mb: one input growing
