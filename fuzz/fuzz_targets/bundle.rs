@@ -34,7 +34,12 @@ fuzz_target!(|data: &[u8]| {
         ders.extend(b64.decode(&c.raw_bytes).ok());
     }
     if let Some(chain) = &vm.x509_certificate_chain {
-        ders.extend(chain.certificates.iter().filter_map(|c| b64.decode(&c.raw_bytes).ok()));
+        ders.extend(
+            chain
+                .certificates
+                .iter()
+                .filter_map(|c| b64.decode(&c.raw_bytes).ok()),
+        );
     }
     for der in &ders {
         let _ = certificate::parse(der);
